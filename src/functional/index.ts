@@ -1,0 +1,2 @@
+export { lstm } from './lstm.js';
+export type { LSTMFunctionalOptions, LayerWeights } from './lstm.js';

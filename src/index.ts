@@ -1,0 +1,17 @@
+/**
+ * tfjs-torch: PyTorch's exact `torch.nn` recurrent semantics on TensorFlow.js.
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs';
+ * import { torch, nn } from 'tfjs-torch';
+ * torch.manual_seed(42);
+ * const lstm = new nn.LSTM(6, 3);
+ * const [output, [h_n, c_n]] = lstm.forward(tf.tensor2d([[8, -3, 0, 1, 5, -2]]));
+ * ```
+ * @module
+ */
+export * as torch from './torch.js';
+export * as nn from './nn/index.js';
+export * as functional from './functional/index.js';
+export * as errors from './errors.js';
