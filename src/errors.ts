@@ -48,6 +48,11 @@ export class OverflowError extends TorchError {
   constructor(message: string) { super('OverflowError', message); }
 }
 
+/** Python's `IndexError`. */
+export class IndexError extends TorchError {
+  constructor(message: string) { super('IndexError', message); }
+}
+
 /** Python's `KeyError`. */
 export class KeyError extends TorchError {
   constructor(message: string) { super('KeyError', message); }
@@ -131,10 +136,9 @@ export const messages = {
     `For batched 3-D input, hx and cx should also be 3-D but got (${h}-D, ${c}-D) tensors`,
   hxRankUnbatched: (h: number, c: number) =>
     `For unbatched 2-D input, hx and cx should also be 2-D but got (${h}-D, ${c}-D) tensors`,
-  hxTwoStates: 'lstm expects two hidden states',
   seqLenZero: 'Expected sequence length to be larger than 0 in RNN',
-  hiddenType: (expected: string, got: string) =>
-    `hidden must have the type ${expected}, got type ${got}`,
+  hxCount: 'tuple index out of range',
+  hiddenDtype: 'mat1 and mat2 must have the same dtype',
   seedOverflow: 'Overflow when unpacking long',
   loadHeading: (cls: string) => `Error(s) in loading state_dict for ${cls}:`,
   missingKeys: (keys: readonly string[]) =>
@@ -150,3 +154,8 @@ export const messages = {
   float64Unsupported:
     'torch.float64 is not supported: TensorFlow.js has no 64-bit floating point tensors; use torch.float32',
 } as const;
+
+/** Python's `pickle.UnpicklingError` (raised by `torch.load` for a rejected or corrupt pickle). */
+export class UnpicklingError extends TorchError {
+  constructor(message: string) { super('UnpicklingError', message); }
+}

@@ -11,6 +11,9 @@
  * ```
  * @module
  */
+// tfjs-core + cpu is the one backend pair the library needs everywhere; others are opt-in.
+import '@tensorflow/tfjs-backend-cpu';
+
 export * as torch from './torch.js';
 export * as nn from './nn/index.js';
 export * as functional from './functional/index.js';

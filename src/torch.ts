@@ -1,5 +1,6 @@
 import { Generator, default_generator } from './random/generator.js';
 export { Generator, default_generator } from './random/generator.js';
+export { format } from './format.js';
 export {
   dtype, float32, float64, float16, bfloat16, complex64, complex128, int32, int64, bool,
   float, double, cfloat, half, long, int,

@@ -57,10 +57,12 @@ export function lstm(input: tf.Tensor3D, hx: [tf.Tensor3D, tf.Tensor3D], flat_we
     const hOut = hx[0].shape[2];
     const hCell = hx[1].shape[2];
     if (N === 0) {
-      // Torch parity: an empty batch returns empty tensors (and avoids tfjs's empty-matmul traps).
-      const out = tf.zeros([L, 0, D * hOut]) as tf.Tensor3D;
+      // Torch parity: an empty batch returns empty tensors whose gradients are zeros (computed
+      // without tfjs's empty matmuls and reductions, which return garbage on wasm).
+      const zero = zeroDependency([input, hx[0], hx[1], ...flat_weights]);
+      const out = tf.add(tf.zeros([L, 0, D * hOut]), zero) as tf.Tensor3D;
       return [options.batch_first ? tf.transpose(out, [1, 0, 2]) : out,
-        tf.zeros([D * options.num_layers, 0, hOut]), tf.zeros([D * options.num_layers, 0, hCell])];
+        tf.add(tf.zeros([D * options.num_layers, 0, hOut]), zero), tf.add(tf.zeros([D * options.num_layers, 0, hCell]), zero)];
     }
     const hs: tf.Tensor2D[] = [];
     const cs: tf.Tensor2D[] = [];
@@ -111,7 +113,7 @@ function lstmLayer(x: tf.Tensor3D, h0: tf.Tensor2D, c0: tf.Tensor2D, w: LayerWei
   let pre: tf.Tensor2D;
   if (inSize === 0) {
     // input_size = 0: x·W_ihᵀ is all zeros (tfjs's wasm matmul with inner size 0 is not).
-    pre = tf.zeros([L * N, gateSize]);
+    pre = tf.add(tf.zeros([L * N, gateSize]), zeroDependency([x, w.w_ih]));
     if (w.b_ih) pre = tf.add(pre, w.b_ih);
   } else {
     pre = linear(tf.reshape(x, [L * N, inSize]), tf.transpose(w.w_ih), w.b_ih);
@@ -134,6 +136,15 @@ function lstmLayer(x: tf.Tensor3D, h0: tf.Tensor2D, c0: tf.Tensor2D, w: LayerWei
     outs[t] = h;
   }
   return { output: tf.stack(outs) as tf.Tensor3D, h, c };
+}
+
+/**
+ * A scalar 0 that depends on every given tensor (empty ones included), so that gradients with
+ * respect to them exist and are zeros. The 1-element pad keeps every reduction non-empty.
+ */
+function zeroDependency(ts: readonly tf.Tensor[]): tf.Scalar {
+  const flat = ts.map((t) => tf.reshape(t, [-1]));
+  return tf.mul(tf.sum(tf.concat([...flat, tf.zeros([1])])), 0);
 }
 
 /** `a·b + bias` (b already transposed), as one fused kernel where the backend has one. */

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { RuntimeError, TypeError, ValueError, messages, pyFloatRepr, pyTypeName } from '../errors.js';
+import { IndexError, RuntimeError, TypeError, ValueError, messages, pyFloatRepr, pyTypeName } from '../errors.js';
 import { dtype as DType, fromTf, resolveModuleDtype } from '../dtype.js';
 import { lstm as lstmFunctional } from '../functional/lstm.js';
 import { uniform_ } from './init.js';
@@ -188,7 +188,8 @@ export class LSTM extends Module {
     const shape3 = batched ? input.shape : insert(input.shape, batchDim, 1);
     const N = shape3[batchDim]!;
     if (hx !== undefined && hx !== null) {
-      if (!Array.isArray(hx) || hx.length !== 2) throw new RuntimeError(messages.hxTwoStates);
+      // Torch parity: a 1-tuple fails on hx[1] with Python's IndexError before any LSTM check.
+      if (!Array.isArray(hx) || hx.length < 2) throw new IndexError(messages.hxCount);
       const [h, c] = hx;
       if (batched && (h.rank !== 3 || c.rank !== 3)) throw new RuntimeError(messages.hxRankBatched(h.rank, c.rank));
       if (!batched && (h.rank !== 2 || c.rank !== 2)) throw new RuntimeError(messages.hxRankUnbatched(h.rank, c.rank));
@@ -201,9 +202,8 @@ export class LSTM extends Module {
       const cShape = batched ? hx[1].shape : insert(hx[1].shape, 1, 1);
       if (!tf.util.arraysEqual(hShape, expectedH)) throw new RuntimeError(messages.hiddenSize(0, expectedH, hShape));
       if (!tf.util.arraysEqual(cShape, expectedC)) throw new RuntimeError(messages.hiddenSize(1, expectedC, cShape));
-      for (const t of hx) {
-        if (t.dtype !== this.dtype.tf) throw new ValueError(messages.hiddenType(String(this.dtype), String(fromTf(t.dtype))));
-      }
+      // Torch parity: torch's addmm rejects a hidden state of another dtype with this text.
+      if (hx[0].dtype !== this.dtype.tf || hx[1].dtype !== this.dtype.tf) throw new RuntimeError(messages.hiddenDtype);
     }
     if (shape3[this.batch_first ? 1 : 0] === 0) throw new RuntimeError(messages.seqLenZero);
     return tf.tidy(() => {

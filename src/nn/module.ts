@@ -140,6 +140,8 @@ export abstract class Module {
       throw new RuntimeError(`${messages.loadHeading(this._get_name())}\n\t${errors.join('\n\t')}`);
     }
     for (const [param, value] of copies) {
+      // Loading a module's own state_dict back is a no-op (assign would free the data first).
+      if (value.dataId === param.dataId) continue;
       tf.tidy(() => param.assign(castForParam(value, param.dtype)));
     }
     return { missing_keys, unexpected_keys };
