@@ -2,6 +2,7 @@
 shortest decimal form that reads back as the same float32, complex interleaved (re, im)."""
 import json
 import math
+import os
 
 import numpy as np
 import torch
@@ -41,5 +42,8 @@ def write(path, obj):
 
 
 def meta():
-    return {'torch_version': torch.__version__,
+    # Debian's torch takes its BLAS from the libblas.so.3 alternative (reference BLAS or
+    # OpenBLAS); it changes the last bits of matmuls, so the fixtures record which one ran.
+    blas = os.path.realpath('/usr/lib/x86_64-linux-gnu/libblas.so.3')
+    return {'torch_version': torch.__version__, 'blas': blas,
             'generator': 'compat/ scripts against real PyTorch; do not edit by hand'}

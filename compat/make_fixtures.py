@@ -49,6 +49,16 @@ def run_case(name, seed, cfg, L, N, unbatched, with_hx, dtype=torch.float32, gra
         hx = ((torch.randn(*hs, dtype=dtype) * scale).requires_grad_(grads),
               (torch.randn(*cs, dtype=dtype) * scale).requires_grad_(grads))
     out, (h_n, c_n) = lstm(x, hx)
+    ref128 = None
+    if dtype == torch.complex64:
+        # The same module in complex128: how far torch's own complex64 result is from exact.
+        wide = nn.LSTM(dtype=torch.complex128, **cfg).eval()
+        with torch.no_grad():
+            for (_, p), (_, q) in zip(wide.named_parameters(), lstm.named_parameters()):
+                p.copy_(q.to(torch.complex128))
+            o2, (h2, c2) = wide(x.detach().to(torch.complex128),
+                                None if hx is None else tuple(t.detach().to(torch.complex128) for t in hx))
+        ref128 = {k: tensor(v.to(torch.complex64)) for k, v in (('output', o2), ('h_n', h2), ('c_n', c2))}
     case = {
         'name': name, 'seed': str(seed), 'training': train,
         'config': dict(cfg, dtype=str(dtype).replace('torch.', '')),
@@ -56,6 +66,8 @@ def run_case(name, seed, cfg, L, N, unbatched, with_hx, dtype=torch.float32, gra
         'hx': None if hx is None else [tensor(hx[0]), tensor(hx[1])],
         'output': tensor(out), 'h_n': tensor(h_n), 'c_n': tensor(c_n), 'grads': None,
     }
+    if ref128 is not None:
+        case['complex128'] = ref128
     if grads:
         out.sum().backward()
         g = {'input': tensor(x.grad)}

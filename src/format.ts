@@ -13,10 +13,10 @@ import * as tf from '@tensorflow/tfjs-core';
  */
 export function format(x: tf.Tensor, indent = 'tensor('.length): string {
   const isComplex = x.dtype === 'complex64';
-  const [re, im] = tf.tidy(() => isComplex ? [tf.real(x), tf.imag(x)] : [x.clone(), null]);
-  const r = re!.dataSync();
-  const i = im?.dataSync();
-  tf.dispose([re!, ...(im ? [im] : [])]);
+  const parts = tf.tidy(() => (isComplex ? [tf.real(x), tf.imag(x)] : [tf.cast(x, 'float32')]));
+  const r = parts[0]!.dataSync();
+  const i = parts[1]?.dataSync();
+  tf.dispose(parts);
   const num = (v: number) => (Object.is(v, -0) ? 0 : v).toFixed(4);
   const cells = Array.from(r, (v, k) => {
     if (!i) return num(v);

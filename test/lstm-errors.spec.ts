@@ -46,7 +46,7 @@ describe('nn.LSTM errors carry torch\'s exception class and text', () => {
     });
     it('Python argument binding errors', () => {
       throwsTorch(() => new (nn.LSTM as unknown as new (...a: unknown[]) => unknown)(3), 'TypeError', "RNNBase.__init__() missing 1 required positional argument: 'hidden_size'");
-      throwsTorch(() => new nn.LSTM(3, 4, 2, { num_layers: 2 }), 'TypeError', "RNNBase.__init__() got multiple values for argument 'num_layers'");
+      throwsTorch(() => new nn.LSTM(3, 4, 2, { num_layers: 2 } as never), 'TypeError', "RNNBase.__init__() got multiple values for argument 'num_layers'");
       throwsTorch(() => new nn.LSTM(3, 4, { nonlinearity: 'tanh' } as never), 'TypeError', "RNNBase.__init__() got an unexpected keyword argument 'nonlinearity'");
     });
     it('float64 is rejected: tfjs has no float64', () => {

@@ -1,2 +1,4 @@
-export { lstm } from './lstm.js';
+export { lstm, lstmComplex } from './lstm.js';
 export type { LSTMFunctionalOptions, LayerWeights } from './lstm.js';
+export * as complex from './complex.js';
+export type { Complex } from './complex.js';

@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { type Algebra, real } from './algebra.js';
+import { type Complex, complex } from './complex.js';
 
 /** The recurrence's options, in the order of torch's `_VF.lstm(...)` arguments. */
 export interface LSTMFunctionalOptions {
@@ -14,12 +16,12 @@ export interface LSTMFunctionalOptions {
 }
 
 /** One layer and direction's weights, as torch registers them. */
-export interface LayerWeights {
-  w_ih: tf.Tensor2D;
-  w_hh: tf.Tensor2D;
-  b_ih?: tf.Tensor1D;
-  b_hh?: tf.Tensor1D;
-  w_hr?: tf.Tensor2D;
+export interface LayerWeights<T = tf.Tensor> {
+  w_ih: T;
+  w_hh: T;
+  b_ih?: T;
+  b_hh?: T;
+  w_hr?: T;
 }
 
 /**
@@ -49,93 +51,121 @@ export interface LayerWeights {
  */
 export function lstm(input: tf.Tensor3D, hx: [tf.Tensor3D, tf.Tensor3D], flat_weights: readonly tf.Tensor[],
   options: LSTMFunctionalOptions): [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D] {
-  return tf.tidy(() => {
-    const D = options.bidirectional ? 2 : 1;
-    const layers = groupWeights(flat_weights, options.num_layers * D, options.has_biases);
-    let x = options.batch_first ? tf.transpose(input, [1, 0, 2]) : input;
-    const [L, N] = x.shape;
-    const hOut = hx[0].shape[2];
-    const hCell = hx[1].shape[2];
-    if (N === 0) {
-      // Torch parity: an empty batch returns empty tensors whose gradients are zeros (computed
-      // without tfjs's empty matmuls and reductions, which return garbage on wasm).
-      const zero = zeroDependency([input, hx[0], hx[1], ...flat_weights]);
-      const out = tf.add(tf.zeros([L, 0, D * hOut]), zero) as tf.Tensor3D;
-      return [options.batch_first ? tf.transpose(out, [1, 0, 2]) : out,
-        tf.add(tf.zeros([D * options.num_layers, 0, hOut]), zero), tf.add(tf.zeros([D * options.num_layers, 0, hCell]), zero)];
+  return tf.tidy(() => recurrence(real, input, hx, flat_weights, options)) as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D];
+}
+
+/**
+ * The same recurrence in complex arithmetic, on complex tensors kept as (re, im) pairs of
+ * float32 tensors (tfjs's matMul and activations reject complex64): torch's complex64 LSTM.
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs';
+ * import { functional } from 'tfjs-torch';
+ * const z = (shape: number[]) => ({ re: tf.zeros(shape), im: tf.zeros(shape) });
+ * const w = [z([4, 1]), z([4, 1]), z([4]), z([4])];
+ * const [out] = functional.lstmComplex(z([2, 1, 1]), [z([1, 1, 1]), z([1, 1, 1])], w,
+ *   { has_biases: true, num_layers: 1, dropout: 0, train: false, bidirectional: false, batch_first: false });
+ * ```
+ */
+export function lstmComplex(input: Complex, hx: [Complex, Complex], flat_weights: readonly Complex[],
+  options: LSTMFunctionalOptions): [Complex, Complex, Complex] {
+  return unpackComplex(tf.tidy(() => packComplex(recurrence(complex, input, hx, flat_weights, options))));
+}
+
+// tf.tidy keeps only tensors it can see in arrays and plain objects: pairs pass through as arrays.
+function packComplex(xs: Complex[]): tf.Tensor[][] { return xs.map((x) => [x.re, x.im]); }
+function unpackComplex(xs: tf.Tensor[][]): [Complex, Complex, Complex] {
+  return xs.map(([re, im]) => ({ re: re!, im: im! })) as [Complex, Complex, Complex];
+}
+
+function recurrence<T>(alg: Algebra<T>, input: T, hx: [T, T], flat_weights: readonly T[],
+  options: LSTMFunctionalOptions): T[] {
+  const D = options.bidirectional ? 2 : 1;
+  const layers = groupWeights(flat_weights, options.num_layers * D, options.has_biases);
+  let x = options.batch_first ? alg.transpose(input, [1, 0, 2]) : input;
+  const [L, N] = alg.shape(x) as [number, number, number];
+  const hOut = alg.shape(hx[0])[2]!;
+  const hCell = alg.shape(hx[1])[2]!;
+  if (N === 0) {
+    // Torch parity: an empty batch returns empty tensors whose gradients are zeros (computed
+    // without tfjs's empty matmuls and reductions, which return garbage on wasm).
+    const zero = zeroDependency([input, hx[0], hx[1], ...flat_weights].flatMap((t) => alg.parts(t)));
+    const empty = (shape: number[]) => alg.addScalar(alg.zeros(shape), zero);
+    const out = empty([L, 0, D * hOut]);
+    return [options.batch_first ? alg.transpose(out, [1, 0, 2]) : out,
+      empty([D * options.num_layers, 0, hOut]), empty([D * options.num_layers, 0, hCell])];
+  }
+  const hs: T[] = [];
+  const cs: T[] = [];
+  for (let layer = 0; layer < options.num_layers; layer++) {
+    if (layer > 0 && options.train && options.dropout > 0) x = alg.mask(x, dropoutMask(alg.shape(x), options.dropout));
+    const outs: T[] = [];
+    for (let dir = 0; dir < D; dir++) {
+      const idx = layer * D + dir;
+      const h0 = alg.reshape(alg.slice(hx[0], [idx, 0, 0], [1, N, hOut]), [N, hOut]);
+      const c0 = alg.reshape(alg.slice(hx[1], [idx, 0, 0], [1, N, hCell]), [N, hCell]);
+      const r = lstmLayer(alg, x, h0, c0, layers[idx]!, dir === 1);
+      outs.push(r.output);
+      hs.push(r.h);
+      cs.push(r.c);
     }
-    const hs: tf.Tensor2D[] = [];
-    const cs: tf.Tensor2D[] = [];
-    for (let layer = 0; layer < options.num_layers; layer++) {
-      if (layer > 0 && options.train && options.dropout > 0) x = dropout(x, options.dropout);
-      const outs: tf.Tensor3D[] = [];
-      for (let dir = 0; dir < D; dir++) {
-        const idx = layer * D + dir;
-        const h0 = tf.squeeze(tf.slice(hx[0], [idx, 0, 0], [1, N, hOut]), [0]) as tf.Tensor2D;
-        const c0 = tf.squeeze(tf.slice(hx[1], [idx, 0, 0], [1, N, hCell]), [0]) as tf.Tensor2D;
-        const r = lstmLayer(x, h0, c0, layers[idx]!, dir === 1);
-        outs.push(r.output);
-        hs.push(r.h);
-        cs.push(r.c);
-      }
-      x = outs.length === 1 ? outs[0]! : tf.concat(outs, 2);
-    }
-    const output = options.batch_first ? tf.transpose(x, [1, 0, 2]) : x;
-    return [output, tf.stack(hs) as tf.Tensor3D, tf.stack(cs) as tf.Tensor3D];
-  });
+    x = outs.length === 1 ? outs[0]! : alg.concat(outs, 2);
+  }
+  const output = options.batch_first ? alg.transpose(x, [1, 0, 2]) : x;
+  return [output, alg.stack(hs), alg.stack(cs)];
 }
 
 /** Splits torch's flat weight list into per layer/direction groups. */
-export function groupWeights(flat: readonly tf.Tensor[], groups: number, hasBiases: boolean): LayerWeights[] {
+export function groupWeights<T>(flat: readonly T[], groups: number, hasBiases: boolean): LayerWeights<T>[] {
   const per = flat.length / groups;
   const hasProj = per === (hasBiases ? 5 : 3);
   if (!Number.isInteger(per) || per !== (hasBiases ? 4 : 2) + (hasProj ? 1 : 0)) {
     throw new Error(`lstm: expected ${groups} groups of weights, got ${flat.length} tensors`);
   }
-  const out: LayerWeights[] = [];
+  const out: LayerWeights<T>[] = [];
   for (let g = 0; g < groups; g++) {
     const w = flat.slice(g * per, (g + 1) * per);
     out.push({
-      w_ih: w[0] as tf.Tensor2D,
-      w_hh: w[1] as tf.Tensor2D,
-      b_ih: hasBiases ? w[2] as tf.Tensor1D : undefined,
-      b_hh: hasBiases ? w[3] as tf.Tensor1D : undefined,
-      w_hr: hasProj ? w[per - 1] as tf.Tensor2D : undefined,
+      w_ih: w[0]!,
+      w_hh: w[1]!,
+      b_ih: hasBiases ? w[2] : undefined,
+      b_hh: hasBiases ? w[3] : undefined,
+      w_hr: hasProj ? w[per - 1] : undefined,
     });
   }
   return out;
 }
 
 /** One layer in one direction over (L, N, in); returns the (L, N, H_out) output and final state. */
-function lstmLayer(x: tf.Tensor3D, h0: tf.Tensor2D, c0: tf.Tensor2D, w: LayerWeights, reverse: boolean) {
-  const [L, N, inSize] = x.shape;
-  const gateSize = w.w_ih.shape[0];
-  let pre: tf.Tensor2D;
+function lstmLayer<T>(alg: Algebra<T>, x: T, h0: T, c0: T, w: LayerWeights<T>, reverse: boolean) {
+  const [L, N, inSize] = alg.shape(x) as [number, number, number];
+  const gateSize = alg.shape(w.w_ih)[0]!;
+  let pre: T;
   if (inSize === 0) {
     // input_size = 0: x·W_ihᵀ is all zeros (tfjs's wasm matmul with inner size 0 is not).
-    pre = tf.add(tf.zeros([L * N, gateSize]), zeroDependency([x, w.w_ih]));
-    if (w.b_ih) pre = tf.add(pre, w.b_ih);
+    pre = alg.addScalar(alg.zeros([L * N, gateSize]), zeroDependency([...alg.parts(x), ...alg.parts(w.w_ih)]));
+    if (w.b_ih) pre = alg.add(pre, w.b_ih);
   } else {
-    pre = linear(tf.reshape(x, [L * N, inSize]), tf.transpose(w.w_ih), w.b_ih);
+    pre = alg.linear(alg.reshape(x, [L * N, inSize]), alg.transpose(w.w_ih), w.b_ih);
   }
   // Torch parity: tf.unstack's gradient fails for a single slice, so L = 1 is a reshape.
-  const steps = L === 1 ? [tf.reshape(pre, [N, gateSize]) as tf.Tensor2D]
-    : tf.unstack(tf.reshape(pre, [L, N, gateSize])) as tf.Tensor2D[];
-  const whhT = tf.transpose(w.w_hh);
-  const whrT = w.w_hr ? tf.transpose(w.w_hr) : undefined;
+  const steps = L === 1 ? [alg.reshape(pre, [N, gateSize])] : alg.unstack(alg.reshape(pre, [L, N, gateSize]));
+  const whhT = alg.transpose(w.w_hh);
+  const whrT = w.w_hr ? alg.transpose(w.w_hr) : undefined;
   let h = h0;
   let c = c0;
-  const outs: tf.Tensor2D[] = new Array(L);
+  const outs: T[] = new Array(L);
   for (let s = 0; s < L; s++) {
     const t = reverse ? L - 1 - s : s;
-    const gates = tf.add(linear(h, whhT, w.b_hh), steps[t]!);
-    const [i, f, g, o] = tf.split(gates, 4, 1) as tf.Tensor2D[];
-    c = tf.add(tf.mul(tf.sigmoid(f!), c), tf.mul(tf.sigmoid(i!), tf.tanh(g!)));
-    h = tf.mul(tf.sigmoid(o!), tf.tanh(c));
-    if (whrT) h = tf.matMul(h, whrT) as tf.Tensor2D;
+    const gates = alg.add(alg.linear(h, whhT, w.b_hh), steps[t]!);
+    const [i, f, g, o] = alg.split(gates, 4, 1) as [T, T, T, T];
+    c = alg.add(alg.mul(alg.sigmoid(f), c), alg.mul(alg.sigmoid(i), alg.tanh(g)));
+    h = alg.mul(alg.sigmoid(o), alg.tanh(c));
+    if (whrT) h = alg.linear(h, whrT);
     outs[t] = h;
   }
-  return { output: tf.stack(outs) as tf.Tensor3D, h, c };
+  return { output: alg.stack(outs), h, c };
 }
 
 /**
@@ -147,18 +177,12 @@ function zeroDependency(ts: readonly tf.Tensor[]): tf.Scalar {
   return tf.mul(tf.sum(tf.concat([...flat, tf.zeros([1])])), 0);
 }
 
-/** `a·b + bias` (b already transposed), as one fused kernel where the backend has one. */
-function linear(a: tf.Tensor2D, bT: tf.Tensor2D, bias?: tf.Tensor1D): tf.Tensor2D {
-  return (bias ? tf.fused.matMul({ a, b: bT, bias }) : tf.matMul(a, bT)) as tf.Tensor2D;
-}
-
 /**
- * Inverted dropout with a fresh mask per element, like `at::dropout(x, p, train=true)`;
- * p = 1 gives zeros.
+ * The inverted-dropout mask `bernoulli(1-p)/(1-p)` with a fresh draw per element, like
+ * `at::dropout(x, p, train=true)`; p = 1 gives zeros.
  * Torch parity: statistically the same as torch; torch's exact mask bits cannot be reproduced.
  */
-function dropout(x: tf.Tensor3D, p: number): tf.Tensor3D {
-  if (p >= 1) return tf.mul(x, 0);
-  const keep = tf.cast(tf.greaterEqual(tf.randomUniform(x.shape), p), 'float32');
-  return tf.mul(x, tf.div(keep, 1 - p));
+function dropoutMask(shape: number[], p: number): tf.Tensor {
+  if (p >= 1) return tf.zeros(shape);
+  return tf.div(tf.cast(tf.greaterEqual(tf.randomUniform(shape), p), 'float32'), 1 - p);
 }

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { IndexError, RuntimeError, TypeError, ValueError, messages, pyFloatRepr, pyTypeName } from '../errors.js';
 import { dtype as DType, fromTf, resolveModuleDtype } from '../dtype.js';
-import { lstm as lstmFunctional } from '../functional/lstm.js';
+import { lstm as lstmFunctional, lstmComplex } from '../functional/lstm.js';
+import { guardComplexGradients, join, split } from '../functional/complex.js';
 import { uniform_ } from './init.js';
 import { Module } from './module.js';
 import { warn } from '../warn.js';
@@ -129,6 +130,7 @@ export class LSTM extends Module {
     this.bidirectional = a.bidirectional ?? false;
     this.proj_size = projSize;
     this.dtype = resolveModuleDtype(a.dtype as DType | string | null | undefined);
+    if (this.dtype.is_complex) { assertComplexBackend(); guardComplexGradients(); }
     this.createParameters();
     this.reset_parameters();
   }
@@ -217,14 +219,15 @@ export class LSTM extends Module {
   }
 
   /** The recurrence on 3-D tensors; the extension point for other dtypes and fused kernels. */
-  protected run(x: tf.Tensor3D, hx: [tf.Tensor3D, tf.Tensor3D]): [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D] {
-    if (this.dtype.is_complex) {
-      throw new ValueError('complex64 LSTM is not supported yet');
-    }
-    return lstmFunctional(x, hx, this._flat_weights, {
+  protected run(x: tf.Tensor3D, hx: [tf.Tensor3D, tf.Tensor3D]): [tf.Tensor, tf.Tensor, tf.Tensor] {
+    const options = {
       has_biases: this.bias, num_layers: this.num_layers, dropout: this.dropout,
       train: this.training, bidirectional: this.bidirectional, batch_first: this.batch_first,
-    });
+    };
+    if (!this.dtype.is_complex) return lstmFunctional(x, hx, this._flat_weights, options);
+    // complex64: real and imaginary parts stay separate float32 tensors inside the recurrence.
+    const out = lstmComplex(split(x), [split(hx[0]), split(hx[1])], this._flat_weights.map(split), options);
+    return out.map(join) as [tf.Tensor, tf.Tensor, tf.Tensor];
   }
 
   private checkInput(input: tf.Tensor, shape3: number[]): void {
@@ -244,6 +247,16 @@ export class LSTM extends Module {
     if (this.dropout !== 0) s += `, dropout=${pyFloatRepr(this.dropout)}`;
     if (this.bidirectional !== false) s += `, bidirectional=${pyBool(this.bidirectional)}`;
     return s;
+  }
+}
+
+/** complex64 tensors need the backend's Complex kernel; say so instead of tfjs's kernel error. */
+function assertComplexBackend(): void {
+  tf.backend(); // initialises the active backend if nothing has yet
+  const backend = tf.getBackend();
+  if (!tf.getKernel('Complex', backend)) {
+    throw new RuntimeError(`complex64 tensors are not available on the '${backend}' tfjs backend (it has no ` +
+      "'Complex' kernel): run complex64 modules on the 'cpu', 'webgl', 'webgpu' or 'tensorflow' backend");
   }
 }
 
