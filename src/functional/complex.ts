@@ -3,10 +3,11 @@ import type { Algebra } from './algebra.js';
 import { NotImplementedError } from '../errors.js';
 
 /** A complex tensor as two float32 tensors of one shape. */
-export interface Complex {
+// A type alias (not an interface) so that tf.tidy accepts it as a TensorContainer.
+export type Complex = {
   re: tf.Tensor;
   im: tf.Tensor;
-}
+};
 
 /** ln(FLT_MAX)/2 (glibc's `t` in ctanhf): beyond it tanh's real part is ±1 in float32. */
 const TANH_T = (127 * Math.LN2) / 2;
