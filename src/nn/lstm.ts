@@ -5,6 +5,7 @@ import { lstm as lstmFunctional, lstmComplex } from '../functional/lstm.js';
 import { guardComplexGradients, join, split } from '../functional/complex.js';
 import { uniform_ } from './init.js';
 import { Module } from './module.js';
+import { Device as DeviceClass, type Device, requireActive } from '../device.js';
 import { warn } from '../warn.js';
 
 /** torch's keyword arguments of `nn.LSTM`. */
@@ -25,8 +26,8 @@ export interface LSTMOptions {
   bidirectional?: boolean;
   /** H_out when > 0: h is projected by `weight_hr_l[k]` (P, H_cell). Default 0. */
   proj_size?: number;
-  /** Where to run; `null`/`'cpu'` is the active tfjs backend. */
-  device?: string | null;
+  /** Where to create the parameters: a device whose tfjs backend is active (`null`: the active one). */
+  device?: string | Device | null;
   /** `torch.float32` (default) or `torch.complex64`. */
   dtype?: DType | string | null;
 }
@@ -97,7 +98,7 @@ export class LSTM extends Module {
   constructor(input_size: number, hidden_size: number, options?: LSTMOptions);
   constructor(input_size: number, hidden_size: number, num_layers?: number, bias?: boolean,
     batch_first?: boolean, dropout?: number, bidirectional?: boolean, proj_size?: number,
-    device?: string | null, dtype?: DType | string | null, options?: LSTMOptions);
+    device?: string | Device | null, dtype?: DType | string | null, options?: LSTMOptions);
   constructor(...args: unknown[]) {
     super();
     const a = parseArgs(args);
@@ -130,6 +131,7 @@ export class LSTM extends Module {
     this.bidirectional = a.bidirectional ?? false;
     this.proj_size = projSize;
     this.dtype = resolveModuleDtype(a.dtype as DType | string | null | undefined);
+    if (a.device !== null && a.device !== undefined) requireActive(a.device);
     if (this.dtype.is_complex) { assertComplexBackend(); guardComplexGradients(); }
     this.createParameters();
     this.reset_parameters();
@@ -289,7 +291,7 @@ function parseArgs(args: unknown[]): ParsedArgs {
   const bound: Record<string, unknown> = {};
   let positional = args;
   const last = args[args.length - 1];
-  if (args.length > 0 && typeof last === 'object' && last !== null && !(last instanceof DType)) {
+  if (args.length > 0 && typeof last === 'object' && last !== null && !(last instanceof DType) && !(last instanceof DeviceClass)) {
     positional = args.slice(0, -1);
     for (const [k, v] of Object.entries(last)) {
       if (!(POSITIONAL as readonly string[]).includes(k)) {

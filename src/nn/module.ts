@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { RuntimeError, messages } from '../errors.js';
+import { type Device, requireActive } from '../device.js';
 
 /** A state_dict: parameter (and buffer) names to tensors, in torch's key order. */
 export type StateDict = Record<string, tf.Tensor>;
@@ -155,6 +156,16 @@ export abstract class Module {
 
   /** Sets evaluation mode (`train(false)`); returns this module. */
   eval(): this { return this.train(false); }
+
+  /**
+   * Moves the module to a device, like torch's `to(device)`: the device's tfjs backend must be
+   * initialised (`await torch.set_default_device(name)` once); it becomes the active one and the
+   * parameters' data follows on first use. Returns this module.
+   */
+  to(device: string | Device): this {
+    requireActive(device);
+    return this;
+  }
 
   /** Sets `trainable` on every parameter (torch's `requires_grad_`); returns this module. */
   requires_grad_(requires_grad = true): this {
