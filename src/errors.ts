@@ -153,6 +153,28 @@ export const messages = {
     `from checkpoint but received <class '${pyTypeName(value)}'>`,
   float64Unsupported:
     'torch.float64 is not supported: TensorFlow.js has no 64-bit floating point tensors; use torch.float32',
+  // nn.Linear, nn.Embedding, nn.Dropout, nn.Sequential, nn.init, LSTM.from_state_dict
+  fanFewDims: 'Fan in and fan out can not be computed for tensor with fewer than 2 dimensions',
+  matShapes: (a: number, b: number, c: number, d: number) =>
+    `mat1 and mat2 shapes cannot be multiplied (${a}x${b} and ${c}x${d})`,
+  matmulRank: (a: number, b: number) =>
+    `both arguments to matmul need to be at least 1D, but they are ${a}D and ${b}D`,
+  indexOutOfRange: 'index out of range in self',
+  embeddingIndexType: (got: string) =>
+    "Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; " +
+    `but got ${got} instead (while checking arguments for embedding)`,
+  paddingIdxRange: 'Padding_idx must be within num_embeddings',
+  dropoutProbability: (p: unknown) =>
+    `dropout probability has to be between 0 and 1, but got ${typeof p === 'number' ? pyNumberRepr(p) : String(p)}`,
+  sequentialIndex: (i: number) => `index ${i} is out of range`,
+  notAModule: (x: unknown) => `${pyTypeName(x)} is not a Module subclass`,
+  missingForward: (name: string) => `Module [${name}] is missing the required "forward" function`,
+  lstmStateDictMissing: (key: string, prefix: string) =>
+    `state_dict does not describe an LSTM under prefix '${prefix}': missing key "${key}"`,
+  lstmStateDictShape: (key: string, got: readonly number[], expected: string) =>
+    `state_dict does not describe an LSTM: "${key}" has shape ${torchSize(got)}, expected ${expected}`,
+  lstmStateDictUnexpected: (keys: readonly string[]) =>
+    `state_dict does not describe an LSTM: unexpected key(s) ${keys.map((k) => `"${k}"`).join(', ')}`,
 } as const;
 
 /** Python's `pickle.UnpicklingError` (raised by `torch.load` for a rejected or corrupt pickle). */

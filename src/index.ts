@@ -18,3 +18,4 @@ export * as torch from './torch.js';
 export * as nn from './nn/index.js';
 export * as functional from './functional/index.js';
 export * as errors from './errors.js';
+export { safetensors, npy } from './io/index.js';

@@ -1,6 +1,7 @@
 import { Generator, default_generator } from './random/generator.js';
 export { Generator, default_generator } from './random/generator.js';
 export { format } from './format.js';
+export { load } from './io/torch_load.js';
 export { Device, device, set_default_device, get_default_device } from './device.js';
 export {
   dtype, float32, float64, float16, bfloat16, complex64, complex128, int32, int64, bool,
