@@ -48,6 +48,11 @@ export class OverflowError extends TorchError {
   constructor(message: string) { super('OverflowError', message); }
 }
 
+/** Python's `AssertionError` (torch asserts, e.g., that `padding_idx` is in range). */
+export class AssertionError extends TorchError {
+  constructor(message: string) { super('AssertionError', message); }
+}
+
 /** Python's `IndexError`. */
 export class IndexError extends TorchError {
   constructor(message: string) { super('IndexError', message); }

@@ -5,6 +5,7 @@ import { lstm as lstmFunctional, lstmComplex } from '../functional/lstm.js';
 import { guardComplexGradients, join, split } from '../functional/complex.js';
 import { uniform_ } from './init.js';
 import { Module } from './module.js';
+import { type LSTMFromStateDictOptions, lstmFromStateDict } from './lstm_from_state_dict.js';
 import { Device as DeviceClass, type Device, requireActive } from '../device.js';
 import { warn } from '../warn.js';
 
@@ -169,6 +170,21 @@ export class LSTM extends Module {
   /** The parameters in torch's `_flat_weights` order (what the recurrence consumes). */
   get _flat_weights(): tf.Variable[] {
     return this._flat_weights_names.map((n) => this[n as `weight_${string}`]);
+  }
+
+  /**
+   * Builds an LSTM from a state_dict (e.g. `torch.load`'s result), inferring input_size,
+   * hidden_size, num_layers, bias, bidirectional and proj_size from the keys under `prefix`.
+   *
+   * @example
+   * ```ts
+   * import { torch, nn } from 'tfjs-torch';
+   * const sd = await torch.load('model.pt');
+   * const lstm = nn.LSTM.from_state_dict(sd, { prefix: 'lstm.', batch_first: true });
+   * ```
+   */
+  static from_state_dict(sd: Record<string, tf.Tensor> | Map<string, tf.Tensor>, options?: LSTMFromStateDictOptions): LSTM {
+    return lstmFromStateDict(sd, options);
   }
 
   /** torch's no-op on the CPU: kept so ported code that calls it runs. */

@@ -43,6 +43,8 @@ function entropySeed(): bigint {
 export class Generator {
   private seedValue: bigint;
   private engine: MT19937;
+  /** torch's cached second Box-Muller value of a double normal draw (cleared on re-seeding). */
+  next_double_normal_sample: number | null = null;
 
   /** A generator seeded like torch's default one: from entropy, unless a seed is given. */
   constructor(seed?: number | bigint) {
@@ -54,6 +56,7 @@ export class Generator {
   manual_seed(seed: number | bigint): this {
     this.seedValue = normalizeSeed(seed);
     this.engine = new MT19937(this.seedValue);
+    this.next_double_normal_sample = null;
     return this;
   }
 
@@ -61,6 +64,7 @@ export class Generator {
   seed(): bigint {
     this.seedValue = entropySeed();
     this.engine = new MT19937(this.seedValue);
+    this.next_double_normal_sample = null;
     return this.seedValue;
   }
 
