@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { unstack0 } from '../kernels/unstack.js';
 
 /**
  * The operations the LSTM recurrence needs, over one kind of value: a real float32 tensor, or a
@@ -43,7 +44,7 @@ export const real: Algebra<tf.Tensor> = {
   reshape: (a, shape) => tf.reshape(a, shape),
   slice: (a, begin, size) => tf.slice(a, begin, size),
   split: (a, n, axis) => tf.split(a, n, axis),
-  unstack: (a) => tf.unstack(a),
+  unstack: (a) => unstack0(a),
   stack: (xs) => tf.stack(xs),
   concat: (xs, axis) => tf.concat(xs, axis),
   mask: (a, m) => tf.mul(a, m),
