@@ -94,7 +94,7 @@ export class Embedding extends Module {
 
   private fillPaddingIdxWithZero(): void {
     if (this.padding_idx === null) return;
-    const row = tf.tidy(() => tf.oneHot([this.padding_idx!], this.num_embeddings).reshape([this.num_embeddings, 1]).cast('bool'));
+    const row = tf.tidy(() => tf.cast(tf.reshape(tf.oneHot([this.padding_idx!], this.num_embeddings), [this.num_embeddings, 1]), 'bool'));
     tf.tidy(() => { this.weight.assign(tf.where(row, tf.zerosLike(this.weight), this.weight)); });
     row.dispose();
   }
@@ -148,7 +148,7 @@ export class Embedding extends Module {
       const updated = tf.mul(sel, scale);
       const mask = tf.scatterND(tf.tensor2d(rows, [rows.length, 1], 'int32'), tf.ones([rows.length], 'bool'), [this.num_embeddings]);
       const full = tf.scatterND(tf.tensor2d(rows, [rows.length, 1], 'int32'), updated, this.weight.shape);
-      this.weight.assign(tf.where(mask.reshape([this.num_embeddings, 1]), full, this.weight));
+      this.weight.assign(tf.where(tf.reshape(mask, [this.num_embeddings, 1]), full, this.weight));
     });
   }
 
