@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { unstack0 } from '../kernels/unstack.js';
+import { fusedLayerCpu } from '../kernels/cpu/lstm_layer.js';
+import type { LayerWeights } from './lstm.js';
 
 /**
  * The operations the LSTM recurrence needs, over one kind of value: a real float32 tensor, or a
@@ -27,6 +29,8 @@ export interface Algebra<T> {
   parts(a: T): tf.Tensor[];
   /** Adds a real scalar to every part. */
   addScalar(a: T, s: tf.Scalar): T;
+  /** A fused kernel for one whole layer and direction, or null where none applies. */
+  fusedLayer?(x: T, h0: T, c0: T, w: LayerWeights<T>, reverse: boolean): { output: T; h: T; c: T } | null;
 }
 
 /** Plain float32 tensors. */
@@ -50,4 +54,5 @@ export const real: Algebra<tf.Tensor> = {
   mask: (a, m) => tf.mul(a, m),
   parts: (a) => [a],
   addScalar: (a, s) => tf.add(a, s),
+  fusedLayer: fusedLayerCpu,
 };

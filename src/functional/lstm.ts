@@ -105,7 +105,7 @@ function recurrence<T>(alg: Algebra<T>, input: T, hx: [T, T], flat_weights: read
       const idx = layer * D + dir;
       const h0 = alg.reshape(alg.slice(hx[0], [idx, 0, 0], [1, N, hOut]), [N, hOut]);
       const c0 = alg.reshape(alg.slice(hx[1], [idx, 0, 0], [1, N, hCell]), [N, hCell]);
-      const r = lstmLayer(alg, x, h0, c0, layers[idx]!, dir === 1);
+      const r = alg.fusedLayer?.(x, h0, c0, layers[idx]!, dir === 1) ?? lstmLayer(alg, x, h0, c0, layers[idx]!, dir === 1);
       outs.push(r.output);
       hs.push(r.h);
       cs.push(r.c);

@@ -1,0 +1,277 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { LayerWeights } from '../../functional/lstm.js';
+
+/** One LSTM layer in one direction as a single kernel: torch's CPU loop, fused. */
+export const TorchLSTMLayer = 'TorchLSTMLayer';
+
+const INPUTS = ['x', 'h0', 'c0', 'w_ih', 'w_hh', 'b_ih', 'b_hh', 'w_hr'] as const;
+
+interface CpuBackendLike {
+  readSync(dataId: object): Float32Array;
+  makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
+}
+
+let registered = false;
+
+/**
+ * Registers the fused layer for the `cpu` backend and its gradient. The forward is one pass in
+ * plain JavaScript over the weights in torch's layout, with no per-step tensors: the input projection
+ * for all steps first, then per step `gates = (h·W_hhᵀ + b_hh) + pre[t]` accumulated in double,
+ * the gate math, and the projection; h and c are rounded to float32 each step like torch's.
+ * The gradient is backpropagation through time in JavaScript (the forward is recomputed with a
+ * tape), checked against PyTorch's autograd by the same fixtures as the op-composed path.
+ */
+function register(): void {
+  if (registered) return;
+  registered = true;
+  tf.registerKernel({ kernelName: TorchLSTMLayer, backendName: 'cpu', kernelFunc: ({ inputs, backend, attrs }) => {
+    const b = backend as unknown as CpuBackendLike;
+    const get = (n: string) => (inputs[n] as tf.TensorInfo | undefined);
+    const read = (n: string) => { const t = get(n); return t && t.shape[0] !== 0 ? b.readSync(t.dataId) : null; };
+    const x = get('x')!;
+    const [L, N, I] = x.shape as [number, number, number];
+    const G = get('w_ih')!.shape[0]!;
+    const H = G / 4;
+    const P = get('w_hh')!.shape[1]!;
+    const r = layerForward(read('x')!, read('h0')!, read('c0')!, read('w_ih'), read('w_hh')!, read('b_ih'), read('b_hh'),
+      read('w_hr'), { L, N, I, H, P, reverse: Boolean((attrs as { reverse: boolean }).reverse) });
+    return [b.makeTensorInfo([L, N, P], 'float32', r.out), b.makeTensorInfo([N, P], 'float32', r.h),
+      b.makeTensorInfo([N, H], 'float32', r.c)];
+  } });
+  tf.registerGradient({
+    kernelName: TorchLSTMLayer,
+    inputsToSave: [...INPUTS],
+    gradFunc: (dy, saved, attrs) => {
+      const [dOut, dH, dC] = (dy as tf.Tensor[]).map((t) => t.dataSync() as Float32Array);
+      const [x, h0, c0, wIh, wHh, bIh, bHh, wHr] = saved;
+      const data = (t: tf.Tensor) => (t.rank === 1 && t.shape[0] === 0 ? null : t.dataSync() as Float32Array);
+      const [L, N, I] = x!.shape as [number, number, number];
+      const H = wIh!.shape[0]! / 4;
+      const P = wHh!.shape[1]!;
+      const d: Dims = { L, N, I, H, P, reverse: Boolean((attrs as { reverse: boolean }).reverse) };
+      const g = layerBackward(data(x!)!, data(h0!)!, data(c0!)!, data(wIh!), data(wHh!)!, data(bIh!), data(bHh!),
+        data(wHr!), dOut!, dH!, dC!, d);
+      const grad = (v: Float32Array | null, like: tf.Tensor) => () => (v ? tf.tensor(v, like.shape) : tf.zerosLike(like));
+      return {
+        x: grad(g.x, x!), h0: grad(g.h0, h0!), c0: grad(g.c0, c0!), w_ih: grad(g.wIh, wIh!), w_hh: grad(g.wHh, wHh!),
+        b_ih: grad(bIh!.size ? g.b : null, bIh!), b_hh: grad(bHh!.size ? g.b : null, bHh!), w_hr: grad(g.wHr, wHr!),
+      };
+    },
+  });
+}
+
+interface Dims { L: number; N: number; I: number; H: number; P: number; reverse: boolean }
+
+/** What the backward pass needs from the forward, per step t (in time order). */
+interface Tape {
+  act: Float32Array;    // (L, N, 4H): σ(i), σ(f), tanh(g), σ(o)
+  tanhC: Float32Array;  // (L, N, H)
+  hc: Float32Array;     // (L, N, H): o * tanh(c), before the projection
+  hPrev: Float32Array;  // (L, N, P): h entering step t
+  cPrev: Float32Array;  // (L, N, H): c entering step t
+}
+
+/**
+ * Backpropagation through time for one layer: recomputes the forward with a tape, then walks
+ * the steps backwards. Returns the gradients of every input (b: the shared gate-bias gradient,
+ * which is the same for b_ih and b_hh).
+ */
+export function layerBackward(x: Float32Array, h0: Float32Array, c0: Float32Array, wIh: Float32Array | null,
+  wHh: Float32Array, bIh: Float32Array | null, bHh: Float32Array | null, wHr: Float32Array | null,
+  dOut: Float32Array, dHn: Float32Array, dCn: Float32Array, d: Dims) {
+  const { L, N, I, H, P } = d;
+  const G = 4 * H;
+  const tape: Tape = { act: new Float32Array(L * N * G), tanhC: new Float32Array(L * N * H), hc: new Float32Array(L * N * H),
+    hPrev: new Float32Array(L * N * P), cPrev: new Float32Array(L * N * H) };
+  layerForward(x, h0, c0, wIh, wHh, bIh, bHh, wHr, d, tape);
+  const dPre = new Float64Array(L * N * G);
+  const gWhh = new Float64Array(G * P);
+  const gWhr = wHr ? new Float64Array(P * H) : null;
+  const gB = new Float64Array(G);
+  let dh = Float64Array.from(dHn);
+  let dc = Float64Array.from(dCn);
+  const dhc = new Float64Array(N * H);
+  for (let s = L - 1; s >= 0; s--) {
+    const t = d.reverse ? L - 1 - s : s;
+    for (let k = 0; k < N * P; k++) dh[k]! += dOut[t * N * P + k]!;
+    if (wHr && gWhr) {
+      dhc.fill(0);
+      for (let r = 0; r < N; r++) {
+        for (let p = 0; p < P; p++) {
+          const v = dh[r * P + p]!;
+          if (v === 0) continue;
+          for (let u = 0; u < H; u++) { gWhr[p * H + u]! += v * tape.hc[t * N * H + r * H + u]!; dhc[r * H + u]! += v * wHr[p * H + u]!; }
+        }
+      }
+    } else {
+      dhc.set(dh);
+    }
+    const nextDc = new Float64Array(N * H);
+    for (let r = 0; r < N; r++) {
+      for (let u = 0; u < H; u++) {
+        const a = t * N * G + r * G;
+        const si = tape.act[a + u]!; const sf = tape.act[a + H + u]!; const tg = tape.act[a + 2 * H + u]!; const so = tape.act[a + 3 * H + u]!;
+        const tc = tape.tanhC[t * N * H + r * H + u]!;
+        const dhv = dhc[r * H + u]!;
+        const dct = dc[r * H + u]! + dhv * so * (1 - tc * tc);
+        dPre[a + u] = dct * tg * si * (1 - si);
+        dPre[a + H + u] = dct * tape.cPrev[t * N * H + r * H + u]! * sf * (1 - sf);
+        dPre[a + 2 * H + u] = dct * si * (1 - tg * tg);
+        dPre[a + 3 * H + u] = dhv * tc * so * (1 - so);
+        nextDc[r * H + u] = dct * sf;
+      }
+    }
+    const nextDh = new Float64Array(N * P);
+    for (let r = 0; r < N; r++) {
+      for (let j = 0; j < G; j++) {
+        const v = dPre[t * N * G + r * G + j]!;
+        if (v === 0) continue;
+        gB[j]! += v;
+        for (let p = 0; p < P; p++) {
+          gWhh[j * P + p]! += v * tape.hPrev[t * N * P + r * P + p]!;
+          nextDh[r * P + p]! += v * wHh[j * P + p]!;
+        }
+      }
+    }
+    dh = nextDh;
+    dc = nextDc;
+  }
+  const gWih = wIh ? new Float64Array(G * I) : null;
+  const gX = new Float64Array(L * N * I);
+  if (wIh && gWih) {
+    for (let row = 0; row < L * N; row++) {
+      for (let j = 0; j < G; j++) {
+        const v = dPre[row * G + j]!;
+        if (v === 0) continue;
+        for (let k = 0; k < I; k++) { gWih[j * I + k]! += v * x[row * I + k]!; gX[row * I + k]! += v * wIh[j * I + k]!; }
+      }
+    }
+  }
+  const f32 = (a: Float64Array | null) => (a ? Float32Array.from(a) : null);
+  return { x: f32(gX), h0: f32(dh), c0: f32(dc), wIh: f32(gWih), wHh: f32(gWhh), b: f32(gB), wHr: f32(gWhr) };
+}
+
+/**
+ * `acc[accOff + i·n + j] += Σ_p a[aOff + i·k + p] · b[j·k + p]`: C += A·Bᵀ with B in torch's
+ * (out, in) weight layout, as dot products kept in registers (2 rows x 4 columns at a time),
+ * which JavaScript engines run several times faster than the axpy order.
+ */
+function gemmNT(acc: Float32Array | Float64Array, accOff: number, a: Float32Array, aOff: number, m: number, k: number,
+  b: Float32Array, n: number): void {
+  let i = 0;
+  for (; i + 1 < m; i += 2) {
+    const a0 = aOff + i * k;
+    const a1 = a0 + k;
+    let j = 0;
+    for (; j + 3 < n; j += 4) {
+      const b0 = j * k;
+      const b1 = b0 + k;
+      const b2 = b1 + k;
+      const b3 = b2 + k;
+      let s00 = 0; let s01 = 0; let s02 = 0; let s03 = 0; let s10 = 0; let s11 = 0; let s12 = 0; let s13 = 0;
+      for (let p = 0; p < k; p++) {
+        const x0 = a[a0 + p]!;
+        const x1 = a[a1 + p]!;
+        const w0 = b[b0 + p]!;
+        const w1 = b[b1 + p]!;
+        const w2 = b[b2 + p]!;
+        const w3 = b[b3 + p]!;
+        s00 += x0 * w0; s01 += x0 * w1; s02 += x0 * w2; s03 += x0 * w3;
+        s10 += x1 * w0; s11 += x1 * w1; s12 += x1 * w2; s13 += x1 * w3;
+      }
+      const r0 = accOff + i * n + j;
+      const r1 = r0 + n;
+      acc[r0]! += s00; acc[r0 + 1]! += s01; acc[r0 + 2]! += s02; acc[r0 + 3]! += s03;
+      acc[r1]! += s10; acc[r1 + 1]! += s11; acc[r1 + 2]! += s12; acc[r1 + 3]! += s13;
+    }
+    for (; j < n; j++) {
+      let s0 = 0;
+      let s1 = 0;
+      for (let p = 0; p < k; p++) { s0 += a[a0 + p]! * b[j * k + p]!; s1 += a[a1 + p]! * b[j * k + p]!; }
+      acc[accOff + i * n + j]! += s0;
+      acc[accOff + (i + 1) * n + j]! += s1;
+    }
+  }
+  for (; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s0 = 0;
+      for (let p = 0; p < k; p++) s0 += a[aOff + i * k + p]! * b[j * k + p]!;
+      acc[accOff + i * n + j]! += s0;
+    }
+  }
+}
+
+const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
+
+/** The layer's forward on plain arrays. */
+export function layerForward(x: Float32Array, h0: Float32Array, c0: Float32Array, wIh: Float32Array | null,
+  wHh: Float32Array, bIh: Float32Array | null, bHh: Float32Array | null, wHr: Float32Array | null, d: Dims,
+  tape?: Tape) {
+  const { L, N, I, H, P } = d;
+  const G = 4 * H;
+  // The input projection for all steps: pre = b_ih + x·W_ihᵀ, each element rounded once.
+  const pre = new Float32Array(L * N * G);
+  if (bIh) for (let r = 0; r < L * N; r++) pre.set(bIh, r * G);
+  if (I > 0 && wIh) gemmNT(pre, 0, x, 0, L * N, I, wIh, G);
+  const out = new Float32Array(L * N * P);
+  const h = Float32Array.from(h0);
+  const c = Float32Array.from(c0);
+  const hc = new Float32Array(N * H);
+  const gates = new Float64Array(N * G);
+  const proj = wHr ? new Float64Array(N * P) : null;
+  for (let s = 0; s < L; s++) {
+    const t = d.reverse ? L - 1 - s : s;
+    if (tape) { tape.hPrev.set(h, t * N * P); tape.cPrev.set(c, t * N * H); }
+    for (let r = 0; r < N; r++) for (let j = 0; j < G; j++) gates[r * G + j] = bHh ? bHh[j]! : 0;
+    gemmNT(gates, 0, h, 0, N, P, wHh, G);
+    const base = t * N * G;
+    for (let r = 0; r < N; r++) {
+      const g0 = r * G;
+      for (let u = 0; u < H; u++) {
+        // Torch parity: (h·W_hhᵀ + b_hh) is rounded to float32 before pre[t] is added.
+        const gi = Math.fround(Math.fround(gates[g0 + u]!) + pre[base + g0 + u]!);
+        const gf = Math.fround(Math.fround(gates[g0 + H + u]!) + pre[base + g0 + H + u]!);
+        const gg = Math.fround(Math.fround(gates[g0 + 2 * H + u]!) + pre[base + g0 + 2 * H + u]!);
+        const go = Math.fround(Math.fround(gates[g0 + 3 * H + u]!) + pre[base + g0 + 3 * H + u]!);
+        const si = Math.fround(sigmoid(gi));
+        const sf = Math.fround(sigmoid(gf));
+        const tg = Math.fround(Math.tanh(gg));
+        const so = Math.fround(sigmoid(go));
+        const cv = Math.fround(sf * c[r * H + u]! + si * tg);
+        const tc = Math.fround(Math.tanh(cv));
+        c[r * H + u] = cv;
+        hc[r * H + u] = so * tc;
+        if (tape) {
+          const a = base + g0;
+          tape.act[a + u] = si; tape.act[a + H + u] = sf; tape.act[a + 2 * H + u] = tg; tape.act[a + 3 * H + u] = so;
+          tape.tanhC[t * N * H + r * H + u] = tc;
+        }
+      }
+    }
+    if (tape) tape.hc.set(hc, t * N * H);
+    if (proj && wHr) {
+      proj.fill(0);
+      gemmNT(proj, 0, hc, 0, N, H, wHr, P);
+      for (let k = 0; k < N * P; k++) h[k] = proj[k]!;
+    } else {
+      h.set(hc);
+    }
+    out.set(h, t * N * P);
+  }
+  return { out, h, c };
+}
+
+/**
+ * Runs one layer through the fused kernel when the active backend is `cpu`; otherwise returns
+ * null and the caller composes the layer from tfjs ops.
+ */
+export function fusedLayerCpu(x: tf.Tensor, h0: tf.Tensor, c0: tf.Tensor, w: LayerWeights, reverse: boolean):
+  { output: tf.Tensor; h: tf.Tensor; c: tf.Tensor } | null {
+  if (tf.getBackend() !== 'cpu' || x.shape[1] === 0) return null;
+  register();
+  const none = tf.zeros([0]);
+  const inputs = { x, h0, c0, w_ih: w.w_ih, w_hh: w.w_hh, b_ih: w.b_ih ?? none, b_hh: w.b_hh ?? none, w_hr: w.w_hr ?? none };
+  const [output, h, c] = tf.engine().runKernel(TorchLSTMLayer, inputs as unknown as tf.NamedTensorMap,
+    { reverse } as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[];
+  return { output: output!, h: h!, c: c! };
+}
