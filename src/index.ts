@@ -13,6 +13,8 @@
  */
 // tfjs-core + cpu is the one backend pair the library needs everywhere; others are opt-in.
 import '@tensorflow/tfjs-backend-cpu';
+// complex64 tensors on wasm (a kernel registration only; the wasm package itself stays optional).
+import './kernels/wasm/complex.js';
 
 export * as torch from './torch.js';
 export * as nn from './nn/index.js';

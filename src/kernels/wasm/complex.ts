@@ -1,0 +1,83 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * complex64 tensors on the wasm backend. tfjs-backend-wasm 4.22 stores any dtype as raw bytes in
+ * its heap (8 bytes per complex64 element, interleaved re, im, which is also how tfjs hands
+ * complex data to `dataSync`) but registers no `Complex`, `Real` or `Imag` kernel, so no complex
+ * tensor can be made there. These three kernels fill that gap; everything complex64 LSTMs need
+ * beyond them (reshape, expand/squeeze, variables, dispose) is dtype-agnostic in the backend.
+ */
+interface WasmBackendLike {
+  wasm: { HEAPU8: Uint8Array };
+  dataIdMap: { get(dataId: object): { memoryOffset: number } };
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+}
+
+/** A float32 view of a tensor's bytes in the wasm heap (taken fresh: the heap can grow). */
+function heapF32(b: WasmBackendLike, t: tf.TensorInfo, floatsPerElement: number): Float32Array {
+  const { memoryOffset } = b.dataIdMap.get(t.dataId);
+  return new Float32Array(b.wasm.HEAPU8.buffer, memoryOffset, tf.util.sizeFromShape(t.shape) * floatsPerElement);
+}
+
+function part(which: 0 | 1): tf.KernelFunc {
+  return ({ inputs, backend }) => {
+    const b = backend as unknown as WasmBackendLike;
+    const input = inputs.input as tf.TensorInfo;
+    const out = b.makeOutput(input.shape, 'float32');
+    const src = heapF32(b, input, 2);
+    const dst = heapF32(b, out, 1);
+    for (let i = 0; i < dst.length; i++) dst[i] = src[2 * i + which]!;
+    return out;
+  };
+}
+
+/**
+ * Correctly rounded float32 sin and cos for the wasm backend: its own Sin/Cos lose up to ~1e-6
+ * absolute for arguments of a few units (1.7e-2 relative near zeros), which complex sigmoid and
+ * tanh, through cos(Im z) and sin(Im z), turn into visible LSTM errors. Forward only.
+ */
+export const TorchSin = 'TorchSin';
+export const TorchCos = 'TorchCos';
+
+function elementwise(fn: (v: number) => number): tf.KernelFunc {
+  return ({ inputs, backend }) => {
+    const b = backend as unknown as WasmBackendLike;
+    const x = inputs.x as tf.TensorInfo;
+    const out = b.makeOutput(x.shape, 'float32');
+    const src = heapF32(b, x, 1);
+    const dst = heapF32(b, out, 1);
+    for (let i = 0; i < dst.length; i++) dst[i] = fn(src[i]!);
+    return out;
+  };
+}
+
+/** `sin(x)` / `cos(x)`, through the exact kernels on wasm and tfjs's own elsewhere. */
+export function sinExact(x: tf.Tensor): tf.Tensor {
+  return tf.getBackend() === 'wasm' ? tf.engine().runKernel(TorchSin, { x }, {}) as tf.Tensor : tf.sin(x);
+}
+export function cosExact(x: tf.Tensor): tf.Tensor {
+  return tf.getBackend() === 'wasm' ? tf.engine().runKernel(TorchCos, { x }, {}) as tf.Tensor : tf.cos(x);
+}
+
+/** Registers Complex, Real, Imag (and exact Sin/Cos) for 'wasm' unless already there. */
+export function registerWasmComplexKernels(): void {
+  if (!tf.getKernel('Complex', 'wasm')) {
+    tf.registerKernel({ kernelName: 'Complex', backendName: 'wasm', kernelFunc: ({ inputs, backend }) => {
+      const b = backend as unknown as WasmBackendLike;
+      const real = inputs.real as tf.TensorInfo;
+      const imag = inputs.imag as tf.TensorInfo;
+      const out = b.makeOutput(real.shape, 'complex64');
+      const re = heapF32(b, real, 1);
+      const im = heapF32(b, imag, 1);
+      const dst = heapF32(b, out, 2);
+      for (let i = 0; i < re.length; i++) { dst[2 * i] = re[i]!; dst[2 * i + 1] = im[i]!; }
+      return out;
+    } });
+  }
+  if (!tf.getKernel('Real', 'wasm')) tf.registerKernel({ kernelName: 'Real', backendName: 'wasm', kernelFunc: part(0) });
+  if (!tf.getKernel('Imag', 'wasm')) tf.registerKernel({ kernelName: 'Imag', backendName: 'wasm', kernelFunc: part(1) });
+  if (!tf.getKernel(TorchSin, 'wasm')) tf.registerKernel({ kernelName: TorchSin, backendName: 'wasm', kernelFunc: elementwise(Math.sin) });
+  if (!tf.getKernel(TorchCos, 'wasm')) tf.registerKernel({ kernelName: TorchCos, backendName: 'wasm', kernelFunc: elementwise(Math.cos) });
+}
+
+registerWasmComplexKernels();
