@@ -1,0 +1,64 @@
+/**
+ * The tfjs backends Node can run: cpu, wasm (SIMD, single-threaded in Node) and tensorflow
+ * (only when @tensorflow/tfjs-node is installed).
+ * @module
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { join } from 'node:path';
+import { ROOT } from '../workloads.js';
+
+/** A tfjs backend and whether it can be used here. */
+export interface BackendInfo {
+  name: 'cpu' | 'wasm' | 'tensorflow';
+  available: boolean;
+  /** Why not available, or what it is (SIMD, threads). */
+  note: string;
+}
+
+let cached: BackendInfo[] | null = null;
+
+/** Registers and probes the backends once; returns them in benchmark order. */
+export async function tfjsBackends(): Promise<BackendInfo[]> {
+  if (cached) return cached;
+  const out: BackendInfo[] = [{ name: 'cpu', available: true, note: 'plain JavaScript kernels' }];
+  setWasmPaths(join(ROOT, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist') + '/');
+  try {
+    await tf.setBackend('wasm');
+    await tf.ready();
+    const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+    const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
+    out.push({ name: 'wasm', available: true, note: `XNNPACK, SIMD ${simd ? 'on' : 'off'}, threads ${threads ? 'on' : 'off'}` });
+  } catch (e) {
+    out.push({ name: 'wasm', available: false, note: `failed to start: ${String(e)}` });
+  }
+  try {
+    const mod = '@tensorflow/tfjs-node';
+    await import(mod);
+    await tf.setBackend('tensorflow');
+    out.push({ name: 'tensorflow', available: true, note: 'libtensorflow via @tensorflow/tfjs-node' });
+  } catch {
+    out.push({ name: 'tensorflow', available: false, note: '@tensorflow/tfjs-node not installed' });
+  }
+  await tf.setBackend('cpu');
+  cached = out;
+  return out;
+}
+
+/** Switches the active backend and waits for it. */
+export async function useBackend(name: string): Promise<void> {
+  if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend('${name}') failed`);
+  await tf.ready();
+}
+
+/**
+ * Why the cpu backend is left out of a workload, or null: in `--quick` it runs W2/W5 only; in the
+ * full run it skips W3 (one bidirectional run takes ~30 s on this JavaScript backend; W1 and W4
+ * already show its speed at that size).
+ */
+export function skipCpu(workload: string, quick: boolean): string | null {
+  if (quick && !['W2', 'W5'].includes(workload)) return 'skipped in --quick: the cpu backend takes > 10 s per run at this size';
+  if (!quick && workload === 'W3') return 'skipped: the cpu backend takes ~30 s per run here (see W1/W4 for its speed at this size)';
+  return null;
+}
