@@ -110,7 +110,11 @@ function recurrence<T>(alg: Algebra<T>, input: T, hx: [T, T], flat_weights: read
       hs.push(r.h);
       cs.push(r.c);
     }
-    x = outs.length === 1 ? outs[0]! : alg.concat(outs, 2);
+    const next = outs.length === 1 ? outs[0]! : alg.concat(outs, 2);
+    // Free the previous layer's output once this layer has consumed it (never the caller's input).
+    if (layer > 0 || x !== input) tf.dispose(alg.parts(x));
+    if (outs.length > 1) tf.dispose(outs.flatMap((o) => alg.parts(o)));
+    x = next;
   }
   const output = options.batch_first ? alg.transpose(x, [1, 0, 2]) : x;
   return [output, alg.stack(hs), alg.stack(cs)];
@@ -141,16 +145,29 @@ export function groupWeights<T>(flat: readonly T[], groups: number, hasBiases: b
 function lstmLayer<T>(alg: Algebra<T>, x: T, h0: T, c0: T, w: LayerWeights<T>, reverse: boolean) {
   const [L, N, inSize] = alg.shape(x) as [number, number, number];
   const gateSize = alg.shape(w.w_ih)[0]!;
+  // x·W_ihᵀ for all steps in one matmul; b_ih is added per step (a bias-fused matmul would hold
+  // a second projection-sized buffer on wasm).
   let pre: T;
   if (inSize === 0) {
     // input_size = 0: x·W_ihᵀ is all zeros (tfjs's wasm matmul with inner size 0 is not).
     pre = alg.addScalar(alg.zeros([L * N, gateSize]), zeroDependency([...alg.parts(x), ...alg.parts(w.w_ih)]));
-    if (w.b_ih) pre = alg.add(pre, w.b_ih);
   } else {
-    pre = alg.linear(alg.reshape(x, [L * N, inSize]), alg.transpose(w.w_ih), w.b_ih);
+    const x2 = alg.reshape(x, [L * N, inSize]);
+    const wihT = alg.transpose(w.w_ih);
+    pre = alg.linear(x2, wihT);
+    tf.dispose([...alg.parts(x2), ...alg.parts(wihT)]);
   }
   // Torch parity: tf.unstack's gradient fails for a single slice, so L = 1 is a reshape.
-  const steps = L === 1 ? [alg.reshape(pre, [N, gateSize])] : alg.unstack(alg.reshape(pre, [L, N, gateSize]));
+  let steps: T[];
+  if (L === 1) {
+    steps = [alg.reshape(pre, [N, gateSize])];
+  } else {
+    // tfjs counts a reshaped view as new bytes: drop the 2-D handle before splitting.
+    const pre3 = alg.reshape(pre, [L, N, gateSize]);
+    tf.dispose(alg.parts(pre));
+    steps = alg.unstack(pre3);
+    tf.dispose(alg.parts(pre3)); // the steps hold their own copies
+  }
   const whhT = alg.transpose(w.w_hh);
   const whrT = w.w_hr ? alg.transpose(w.w_hr) : undefined;
   let h = h0;
@@ -158,14 +175,26 @@ function lstmLayer<T>(alg: Algebra<T>, x: T, h0: T, c0: T, w: LayerWeights<T>, r
   const outs: T[] = new Array(L);
   for (let s = 0; s < L; s++) {
     const t = reverse ? L - 1 - s : s;
-    const gates = alg.add(alg.linear(h, whhT, w.b_hh), steps[t]!);
-    const [i, f, g, o] = alg.split(gates, 4, 1) as [T, T, T, T];
-    c = alg.add(alg.mul(alg.sigmoid(f), c), alg.mul(alg.sigmoid(i), alg.tanh(g)));
-    h = alg.mul(alg.sigmoid(o), alg.tanh(c));
-    if (whrT) h = alg.linear(h, whrT);
+    // One tidy per step: the step's intermediates are freed at once (a recorded tape keeps its
+    // own references), so memory stays at the projection, the outputs and O(N·H) state.
+    const next = tf.tidy(() => {
+      const gates = alg.add(alg.linear(h, whhT, w.b_hh), w.b_ih ? alg.add(steps[t]!, w.b_ih) : steps[t]!);
+      const [i, f, g, o] = alg.split(gates, 4, 1) as [T, T, T, T];
+      const cNew = alg.add(alg.mul(alg.sigmoid(f), c), alg.mul(alg.sigmoid(i), alg.tanh(g)));
+      let hNew = alg.mul(alg.sigmoid(o), alg.tanh(cNew));
+      if (whrT) hNew = alg.linear(hNew, whrT);
+      return alg.parts(hNew).concat(alg.parts(cNew));
+    });
+    tf.dispose(alg.parts(steps[t]!));
+    if (c !== c0) tf.dispose(alg.parts(c));
+    [h, c] = alg.fromParts(next);
     outs[t] = h;
   }
-  return { output: alg.stack(outs), h, c };
+  const output = alg.stack(outs);
+  // The stack holds its own copy: free the per-step outputs except the final state.
+  for (const o of outs) if (o !== h && o !== h0) tf.dispose(alg.parts(o));
+  tf.dispose([...alg.parts(whhT), ...(whrT ? alg.parts(whrT) : [])]);
+  return { output, h, c };
 }
 
 /**
