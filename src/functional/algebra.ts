@@ -25,8 +25,10 @@ export interface Algebra<T> {
   concat(xs: T[], axis: number): T;
   /** Multiplies by an element mask (real, already scaled), like `x * bernoulli(1-p) / (1-p)`. */
   mask(a: T, m: tf.Tensor): T;
-  /** The underlying real tensors (for dependency tracking). */
+  /** The underlying real tensors (for dependency tracking and disposal). */
   parts(a: T): tf.Tensor[];
+  /** The inverse of `parts` for a list of values: `[...parts(x), ...parts(y)]` back to `[x, y]`. */
+  fromParts(ts: tf.Tensor[]): T[];
   /** Adds a real scalar to every part. */
   addScalar(a: T, s: tf.Scalar): T;
   /** A fused kernel for one whole layer and direction, or null where none applies. */
@@ -53,6 +55,7 @@ export const real: Algebra<tf.Tensor> = {
   concat: (xs, axis) => tf.concat(xs, axis),
   mask: (a, m) => tf.mul(a, m),
   parts: (a) => [a],
+  fromParts: (ts) => ts,
   addScalar: (a, s) => tf.add(a, s),
   fusedLayer: fusedLayerCpu,
 };

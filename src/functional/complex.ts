@@ -122,6 +122,11 @@ export const complex: Algebra<Complex> = {
   concat: (xs, axis) => ({ re: tf.concat(xs.map((x) => x.re), axis), im: tf.concat(xs.map((x) => x.im), axis) }),
   mask: (a, m) => ({ re: tf.mul(a.re, m), im: tf.mul(a.im, m) }),
   parts: (a) => [a.re, a.im],
+  fromParts: (ts) => {
+    const out: Complex[] = [];
+    for (let k = 0; k < ts.length; k += 2) out.push({ re: ts[k]!, im: ts[k + 1]! });
+    return out;
+  },
   addScalar: (a, s) => ({ re: tf.add(a.re, s), im: tf.add(a.im, s) }),
 };
 
