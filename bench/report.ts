@@ -158,3 +158,28 @@ export function svgChart(rows: Row[], workloads: Workload[]): string {
     ...axis, ...parts, '</svg>', '',
   ].join('\n');
 }
+
+/**
+ * The README's performance summary: per workload, every finished system's median and the ratio
+ * "this system ÷ tfjs-torch's best" (above 1: we are faster), from the same run.
+ */
+export function readmeSummary(rows: Row[], workloads: Workload[], info: RunInfo): string {
+  const L: string[] = [];
+  L.push(`Measured by \`${info.command}\` on ${info.date.slice(0, 10)}: ${info.cpuModel}, ${info.nproc} cores, Node ${info.node}, ` +
+    `load average ${info.loadBefore.map((x) => x.toFixed(2)).join('/')} before and ${info.loadAfter.map((x) => x.toFixed(2)).join('/')} after ` +
+    '(a shared machine: compare ratios within a row of the same run). Float32 forward unless noted; every system was checked ' +
+    'against PyTorch before timing. Full tables, memory and setup: [bench/RESULTS.md](bench/RESULTS.md).');
+  L.push('');
+  L.push('| workload | system | median ms | ÷ tfjs-torch best |');
+  L.push('|---|---|---:|---:|');
+  for (const w of workloads) {
+    const best = oursBest(rows, w.name);
+    for (const r of rows.filter((x) => x.workload === w.name && x.status === 'ok' && x.timing)) {
+      const ratio = best ? (r.timing!.medianMs / best.timing!.medianMs).toFixed(2) : '—';
+      L.push(`| ${w.name} | ${r.ours ? `**${label(r)}**` : label(r)} | ${ms(r.timing!.medianMs)} | ${ratio} |`);
+    }
+  }
+  L.push('');
+  L.push('![median forward time per system and workload](bench/chart.svg)');
+  return L.join('\n');
+}

@@ -54,7 +54,7 @@ export async function runTfjsLayers(ctx: RunContext): Promise<Row[]> {
     if (w.proj > 0) { rows.push(ctx.done(skipped(w.name, SYSTEM, b.name, 'no peer: tf.layers.lstm has no proj_size'))); continue; }
     if (w.dtype !== 'float32') { rows.push(ctx.done(skipped(w.name, SYSTEM, b.name, 'no peer: tf.layers.lstm is float32 only'))); continue; }
     if (!b.available) { rows.push(ctx.done(skipped(w.name, SYSTEM, b.name, b.note))); continue; }
-    const cpuSkip = b.name === 'cpu' ? skipCpu(w.name, ctx.quick) : null;
+    const cpuSkip = b.name === 'cpu' ? skipCpu('tf.layers.lstm', w.name, ctx.quick) : null;
     if (cpuSkip) {
       rows.push(ctx.done(skipped(w.name, SYSTEM, b.name, cpuSkip)));
       continue;

@@ -54,7 +54,7 @@ export async function runTfjsTorch(ctx: RunContext): Promise<Row[]> {
   let memoryDone = false;
   for (const b of [...backends.filter((x) => x.name !== 'cpu'), ...backends.filter((x) => x.name === 'cpu')]) {
     if (!b.available) { rows.push(ctx.done(skipped(w, SYSTEM, b.name, b.note, true))); continue; }
-    const cpuSkip = b.name === 'cpu' ? skipCpu(w, ctx.quick) : null;
+    const cpuSkip = b.name === 'cpu' ? skipCpu('tfjs-torch', w, ctx.quick) : null;
     if (cpuSkip) {
       rows.push(ctx.done(skipped(w, SYSTEM, b.name, cpuSkip, true)));
       continue;
