@@ -19,16 +19,24 @@ function heapF32(b: WasmBackendLike, t: tf.TensorInfo, floatsPerElement: number)
   return new Float32Array(b.wasm.HEAPU8.buffer, memoryOffset, tf.util.sizeFromShape(t.shape) * floatsPerElement);
 }
 
-function part(which: 0 | 1): tf.KernelFunc {
+/**
+ * A float32 output of the input's shape, `dst[i] = fn(src, i)`, where `src` views the input with
+ * `floatsIn` floats per element (2 for complex64).
+ */
+function mapToFloat32(inputName: string, floatsIn: number, fn: (src: Float32Array, i: number) => number): tf.KernelFunc {
   return ({ inputs, backend }) => {
     const b = backend as unknown as WasmBackendLike;
-    const input = inputs.input as tf.TensorInfo;
+    const input = inputs[inputName] as tf.TensorInfo;
     const out = b.makeOutput(input.shape, 'float32');
-    const src = heapF32(b, input, 2);
+    const src = heapF32(b, input, floatsIn);
     const dst = heapF32(b, out, 1);
-    for (let i = 0; i < dst.length; i++) dst[i] = src[2 * i + which]!;
+    for (let i = 0; i < dst.length; i++) dst[i] = fn(src, i);
     return out;
   };
+}
+
+function part(which: 0 | 1): tf.KernelFunc {
+  return mapToFloat32('input', 2, (src, i) => src[2 * i + which]!);
 }
 
 /**
@@ -40,15 +48,7 @@ export const TorchSin = 'TorchSin';
 export const TorchCos = 'TorchCos';
 
 function elementwise(fn: (v: number) => number): tf.KernelFunc {
-  return ({ inputs, backend }) => {
-    const b = backend as unknown as WasmBackendLike;
-    const x = inputs.x as tf.TensorInfo;
-    const out = b.makeOutput(x.shape, 'float32');
-    const src = heapF32(b, x, 1);
-    const dst = heapF32(b, out, 1);
-    for (let i = 0; i < dst.length; i++) dst[i] = fn(src[i]!);
-    return out;
-  };
+  return mapToFloat32('x', 1, (src, i) => fn(src[i]!));
 }
 
 /** `sin(x)` / `cos(x)`, through the exact kernels on wasm and tfjs's own elsewhere. */
