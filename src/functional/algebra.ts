@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { unstack0 } from '../kernels/unstack.js';
+import { splitColumns, unstack0 } from '../kernels/unstack.js';
 import { fusedLayerCpu } from '../kernels/cpu/lstm_layer.js';
 import type { LayerWeights } from './lstm.js';
 
@@ -49,7 +49,7 @@ export const real: Algebra<tf.Tensor> = {
   transpose: (a, perm) => tf.transpose(a, perm),
   reshape: (a, shape) => tf.reshape(a, shape),
   slice: (a, begin, size) => tf.slice(a, begin, size),
-  split: (a, n, axis) => tf.split(a, n, axis),
+  split: (a, n, axis) => (axis === a.rank - 1 ? splitColumns(a, n) : tf.split(a, n, axis)),
   unstack: (a) => unstack0(a),
   stack: (xs) => tf.stack(xs),
   concat: (xs, axis) => tf.concat(xs, axis),

@@ -1,9 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 
-/** A kernel that splits a tensor along axis 0 without copying the whole source per slice. */
+/**
+ * Splits for the wasm backend that copy each piece once. tfjs-backend-wasm's Slice (behind
+ * tf.unstack and tf.split) reads the whole source out of the heap for every piece: O(L²) for the
+ * per-step split of an L-step input projection, and 4 full copies for each step's gate split.
+ */
 export const TorchUnstack = 'TorchUnstack';
+export const TorchSplitColumns = 'TorchSplitColumns';
 
-/** The part of tfjs-backend-wasm's BackendWasm this kernel uses (the package stays optional). */
+/** The part of tfjs-backend-wasm's BackendWasm these kernels use (the package stays optional). */
 interface WasmBackendLike {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
@@ -11,11 +16,6 @@ interface WasmBackendLike {
 
 let registered = false;
 
-/**
- * Registers `TorchUnstack` for the wasm backend, and its gradient (a stack of the dys).
- * Torch parity is not at stake here; speed is: tfjs-backend-wasm's Slice (behind tf.unstack)
- * reads the whole source out of the heap for every slice, O(L²) for an L-step sequence.
- */
 function register(): void {
   if (registered) return;
   registered = true;
@@ -37,10 +37,26 @@ function register(): void {
       return outs;
     },
   });
-  tf.registerGradient({
-    kernelName: TorchUnstack,
-    gradFunc: (dy) => ({ x: () => tf.stack(dy as tf.Tensor[]) }),
+  tf.registerGradient({ kernelName: TorchUnstack, gradFunc: (dy) => ({ x: () => tf.stack(dy as tf.Tensor[]) }) });
+  tf.registerKernel({
+    kernelName: TorchSplitColumns,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const x = inputs.x as tf.TensorInfo;
+      const b = backend as unknown as WasmBackendLike;
+      const n = (attrs as { n: number }).n;
+      const [rows, cols] = x.shape as [number, number];
+      const w = cols / n;
+      const outs = Array.from({ length: n }, () => b.makeOutput([rows, w], x.dtype));
+      const src = b.typedArrayFromHeap(x);
+      const dsts = outs.map((o) => b.typedArrayFromHeap(o));
+      for (let r = 0; r < rows; r++) {
+        for (let k = 0; k < n; k++) dsts[k]!.set(src.subarray(r * cols + k * w, r * cols + (k + 1) * w), r * w);
+      }
+      return outs;
+    },
   });
+  tf.registerGradient({ kernelName: TorchSplitColumns, gradFunc: (dy) => ({ x: () => tf.concat(dy as tf.Tensor[], 1) }) });
 }
 
 /**
@@ -56,4 +72,19 @@ export function unstack0(x: tf.Tensor): tf.Tensor[] {
   if (tf.getBackend() !== 'wasm' || x.dtype === 'string') return tf.unstack(x);
   register();
   return tf.engine().runKernel(TorchUnstack, { x }, {}) as unknown as tf.Tensor[];
+}
+
+/**
+ * `tf.split(x, n, 1)` for a 2-D tensor, through a copy-once kernel on the wasm backend.
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs';
+ * const [i, f, g, o] = splitColumns(tf.ones([32, 1024]), 4);   // four [32, 256]
+ * ```
+ */
+export function splitColumns(x: tf.Tensor, n: number): tf.Tensor[] {
+  if (tf.getBackend() !== 'wasm' || x.rank !== 2 || x.dtype === 'string') return tf.split(x, n, x.rank - 1);
+  register();
+  return tf.engine().runKernel(TorchSplitColumns, { x }, { n } as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[];
 }
