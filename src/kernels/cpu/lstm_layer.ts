@@ -81,28 +81,26 @@ export function layerBackward(x: Float32Array, h0: Float32Array, c0: Float32Arra
   dOut: Float32Array, dHn: Float32Array, dCn: Float32Array, d: Dims) {
   const { L, N, I, H, P } = d;
   const G = 4 * H;
-  const tape: Tape = { act: new Float32Array(L * N * G), tanhC: new Float32Array(L * N * H), hc: new Float32Array(L * N * H),
-    hPrev: new Float32Array(L * N * P), cPrev: new Float32Array(L * N * H) };
+  const LN = L * N;
+  const tape: Tape = { act: new Float32Array(LN * G), tanhC: new Float32Array(LN * H), hc: new Float32Array(LN * H),
+    hPrev: new Float32Array(LN * P), cPrev: new Float32Array(LN * H) };
   layerForward(x, h0, c0, wIh, wHh, bIh, bHh, wHr, d, tape);
-  const dPre = new Float64Array(L * N * G);
-  const gWhh = new Float64Array(G * P);
-  const gWhr = wHr ? new Float64Array(P * H) : null;
-  const gB = new Float64Array(G);
-  let dh = Float64Array.from(dHn);
+  // Per step only what the recurrence needs (gate gradients and dh for the previous step); the
+  // weight gradients are single products over all steps at the end.
+  const dPre = new Float32Array(LN * G);
+  const dHtot = wHr ? new Float32Array(LN * P) : null;
+  const wHhT = transpose(wHh, G, P);
+  const wHrT = wHr ? transpose(wHr, P, H) : null;
+  let dh = Float32Array.from(dHn);
   let dc = Float64Array.from(dCn);
   const dhc = new Float64Array(N * H);
   for (let s = L - 1; s >= 0; s--) {
     const t = d.reverse ? L - 1 - s : s;
     for (let k = 0; k < N * P; k++) dh[k]! += dOut[t * N * P + k]!;
-    if (wHr && gWhr) {
+    if (dHtot && wHrT) {
+      dHtot.set(dh, t * N * P);
       dhc.fill(0);
-      for (let r = 0; r < N; r++) {
-        for (let p = 0; p < P; p++) {
-          const v = dh[r * P + p]!;
-          if (v === 0) continue;
-          for (let u = 0; u < H; u++) { gWhr[p * H + u]! += v * tape.hc[t * N * H + r * H + u]!; dhc[r * H + u]! += v * wHr[p * H + u]!; }
-        }
-      }
+      gemmNT(dhc, 0, dh, 0, N, P, wHrT, H);
     } else {
       dhc.set(dh);
     }
@@ -121,34 +119,38 @@ export function layerBackward(x: Float32Array, h0: Float32Array, c0: Float32Arra
         nextDc[r * H + u] = dct * sf;
       }
     }
-    const nextDh = new Float64Array(N * P);
-    for (let r = 0; r < N; r++) {
-      for (let j = 0; j < G; j++) {
-        const v = dPre[t * N * G + r * G + j]!;
-        if (v === 0) continue;
-        gB[j]! += v;
-        for (let p = 0; p < P; p++) {
-          gWhh[j * P + p]! += v * tape.hPrev[t * N * P + r * P + p]!;
-          nextDh[r * P + p]! += v * wHh[j * P + p]!;
-        }
-      }
-    }
+    const nextDh = new Float32Array(N * P);
+    gemmNT(nextDh, 0, dPre, t * N * G, N, G, wHhT, P);
     dh = nextDh;
     dc = nextDc;
   }
-  const gWih = wIh ? new Float64Array(G * I) : null;
-  const gX = new Float64Array(L * N * I);
-  if (wIh && gWih) {
-    for (let row = 0; row < L * N; row++) {
-      for (let j = 0; j < G; j++) {
-        const v = dPre[row * G + j]!;
-        if (v === 0) continue;
-        for (let k = 0; k < I; k++) { gWih[j * I + k]! += v * x[row * I + k]!; gX[row * I + k]! += v * wIh[j * I + k]!; }
-      }
-    }
+  const gB = new Float64Array(G);
+  for (let row = 0; row < LN; row++) for (let j = 0; j < G; j++) gB[j]! += dPre[row * G + j]!;
+  const dPreT = transpose(dPre, LN, G);
+  const gWhh = new Float32Array(G * P);
+  gemmNT(gWhh, 0, dPreT, 0, G, LN, transpose(tape.hPrev, LN, P), P);
+  let gWhr: Float32Array | null = null;
+  if (dHtot) {
+    gWhr = new Float32Array(P * H);
+    gemmNT(gWhr, 0, transpose(dHtot, LN, P), 0, P, LN, transpose(tape.hc, LN, H), H);
   }
-  const f32 = (a: Float64Array | null) => (a ? Float32Array.from(a) : null);
-  return { x: f32(gX), h0: f32(dh), c0: f32(dc), wIh: f32(gWih), wHh: f32(gWhh), b: f32(gB), wHr: f32(gWhr) };
+  let gWih: Float32Array | null = null;
+  const gX = new Float32Array(LN * I);
+  if (wIh && I > 0) {
+    gWih = new Float32Array(G * I);
+    gemmNT(gWih, 0, dPreT, 0, G, LN, transpose(x, LN, I), I);
+    gemmNT(gX, 0, dPre, 0, LN, G, transpose(wIh, G, I), I);
+  } else if (wIh) {
+    gWih = new Float32Array(0);
+  }
+  return { x: gX, h0: dh, c0: Float32Array.from(dc), wIh: gWih, wHh: gWhh, b: Float32Array.from(gB), wHr: gWhr };
+}
+
+/** Transposes a row-major (rows, cols) matrix. */
+function transpose(a: Float32Array, rows: number, cols: number): Float32Array {
+  const t = new Float32Array(a.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t[c * rows + r] = a[r * cols + c]!;
+  return t;
 }
 
 /**
