@@ -1,38 +1,198 @@
 import { createRequire } from 'node:module';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 
 /**
- * The tfjs backends the conformance suite runs on in this process: `cpu` and `wasm` always
- * (wasm's binaries ship in its npm package), narrowed by TFJS_TORCH_BACKENDS=cpu,wasm,...
+ * The tfjs backends the conformance suite runs on in this process.
+ *
+ * Node: `cpu` and `wasm` always (wasm's binaries ship in its npm package), plus `webgpu` — npm
+ * `webgpu` (Dawn) on SwiftShader's Vulkan ICD from Debian's `chromium` package (see
+ * /work/shared/recipes/webgpu.md). Narrow or extend with TFJS_TORCH_BACKENDS=cpu,wasm,webgpu.
+ * A backend in the list that cannot initialise here (webgpu without the ICD or an adapter) is
+ * still listed: every describeEachBackend suite reports it as one pending test that says why.
+ *
+ * Browser (test/browser/): the page sets `globalThis.__TFJS_TORCH_BACKENDS__` (e.g. 'webgl').
  */
-export const BACKENDS: string[] = (process.env.TFJS_TORCH_BACKENDS ?? 'cpu,wasm').split(',').filter(Boolean);
+const IN_NODE = typeof process !== 'undefined' && !!process.versions?.node;
+const BROWSER_LIST = (globalThis as { __TFJS_TORCH_BACKENDS__?: string }).__TFJS_TORCH_BACKENDS__;
+// webgpu (Node, SwiftShader) is opt-in until its complex64 and zero-size failures are fixed
+// (README, "Backends"): TFJS_TORCH_BACKENDS=cpu,wasm,webgpu npm run test:gpu.
+const DEFAULT_LIST = IN_NODE ? 'cpu,wasm' : 'cpu';
+export const BACKENDS: string[] = (BROWSER_LIST ?? (IN_NODE ? process.env.TFJS_TORCH_BACKENDS : undefined) ?? DEFAULT_LIST)
+  .split(',').map((s) => s.trim()).filter(Boolean);
+
+/** The GPU backends: CPU forwarding off, programs counted (see assertGpuRan). */
+export const GPU_BACKENDS = new Set(['webgpu', 'webgl']);
+
+/** Where Debian's chromium package ships SwiftShader's Vulkan ICD (what Dawn runs on here). */
+const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+
+/** Why each backend cannot run in this process (absent: it can, as far as we know). */
+export const UNAVAILABLE: Record<string, string> = {};
+
+let nodeGpu: unknown = null;
+
+/**
+ * Node only: makes `navigator.gpu` exist (npm `webgpu`, Dawn) so that importing
+ * @tensorflow/tfjs-backend-webgpu registers 'webgpu'. Returns null when it works, else the reason.
+ */
+async function probeNodeWebGPU(): Promise<string | null> {
+  if (!process.env.VK_DRIVER_FILES && !process.env.VK_ICD_FILENAMES) {
+    // The Vulkan loader reads this when Dawn creates its instance, so it must be set before create().
+    if (!existsSync(SWIFTSHADER_ICD)) return `no Vulkan ICD: ${SWIFTSHADER_ICD} missing (apt-get install chromium libvulkan1) and VK_DRIVER_FILES unset`;
+    process.env.VK_DRIVER_FILES = SWIFTSHADER_ICD;
+  }
+  // Silences Dawn's "XDG_RUNTIME_DIR is invalid or not set" warning.
+  process.env.XDG_RUNTIME_DIR ??= mkdtempSync(join(tmpdir(), 'xdg-'));
+  let webgpu: { create: (o: string[]) => { requestAdapter(): Promise<unknown> }; globals: object };
+  try {
+    const spec = 'webgpu'; // a variable: keeps esbuild (browser bundle) from following it
+    webgpu = await import(spec);
+  } catch (e) {
+    return `npm package 'webgpu' not loadable: ${(e as Error).message.split('\n')[0]}`;
+  }
+  try {
+    const gpu = webgpu.create([]);
+    const adapter = await gpu.requestAdapter();
+    if (!adapter) return `navigator.gpu.requestAdapter() returned null (VK_DRIVER_FILES=${process.env.VK_DRIVER_FILES})`;
+    Object.assign(globalThis, webgpu.globals);
+    const nav = (globalThis as { navigator?: object }).navigator;
+    if (nav && !('gpu' in nav)) {
+      Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true, enumerable: true });
+    } else if (!nav) {
+      // Node 21+ has a read-only `navigator` getter; defineProperty replaces it.
+      Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
+    }
+    nodeGpu = gpu;
+    return null;
+  } catch (e) {
+    return `Dawn failed to start: ${(e as Error).message.split('\n')[0]}`;
+  }
+}
+
+if (IN_NODE && BACKENDS.includes('webgpu')) {
+  const why = await probeNodeWebGPU();
+  if (why) UNAVAILABLE.webgpu = why;
+}
+if (!IN_NODE && BACKENDS.includes('webgpu') && !(globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu) {
+  UNAVAILABLE.webgpu = 'navigator.gpu is missing in this browser (needs --enable-unsafe-webgpu)';
+}
+if (IN_NODE && BACKENDS.includes('webgl')) UNAVAILABLE.webgl = 'tfjs registers webgl only in a browser (run test/browser/run.ts)';
 
 let wasmReady: Promise<void> | null = null;
+let webgpuReady: Promise<void> | null = null;
+
+/** GPU programs dispatched so far, per backend (counted by wrapping the backend's run method). */
+const dispatches: Record<string, number> = { webgpu: 0, webgl: 0 };
+(globalThis as { __TFJS_TORCH_DISPATCHES__?: object }).__TFJS_TORCH_DISPATCHES__ = dispatches; // for the browser page
+
+function countPrograms(name: string): void {
+  const backend = tf.findBackend(name) as unknown as Record<string, unknown> & { __counted?: boolean } | null;
+  if (!backend || backend.__counted) return;
+  const method = name === 'webgpu' ? 'runWebGPUProgram' : 'runWebGLProgram';
+  const run = backend[method] as ((...a: unknown[]) => unknown) | undefined;
+  if (typeof run !== 'function') throw new Error(`${name} backend has no ${method}: cannot count GPU programs`);
+  backend[method] = function (this: unknown, ...a: unknown[]) {
+    dispatches[name]!++;
+    return run.apply(this, a);
+  };
+  backend.__counted = true;
+}
+
+/** How many GPU programs `backend` (default: the current one) has dispatched in this process. */
+export function gpuDispatches(backend = tf.getBackend()): number {
+  return dispatches[backend] ?? 0;
+}
+
+/**
+ * Asserts that GPU programs ran on the current backend since `since` (a gpuDispatches() reading),
+ * i.e. that the work was not silently forwarded to the CPU. No-op on cpu / wasm.
+ */
+export function assertGpuRan(since = 0, what = 'the test'): void {
+  const name = tf.getBackend();
+  if (!GPU_BACKENDS.has(name)) return;
+  const n = gpuDispatches(name) - since;
+  if (n <= 0) throw new Error(`${what} dispatched no ${name} GPU program: it ran on the CPU (CPU forwarding?)`);
+}
 
 /** Registers and initialises a backend by name (wasm paths resolved from node_modules). */
 export async function useBackend(name: string): Promise<void> {
+  if (UNAVAILABLE[name]) throw new Error(`backend ${name} unavailable: ${UNAVAILABLE[name]}`);
   if (name === 'wasm') {
     wasmReady ??= (async () => {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
-      const require = createRequire(import.meta.url);
-      const dist = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
-      wasm.setWasmPaths(`${join(dist, 'dist')}/`);
+      if (IN_NODE) {
+        const require = createRequire(import.meta.url);
+        const dist = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
+        wasm.setWasmPaths(`${join(dist, 'dist')}/`);
+      } else {
+        wasm.setWasmPaths('/node_modules/@tensorflow/tfjs-backend-wasm/dist/');
+      }
     })();
     await wasmReady;
   }
+  if (name === 'webgpu' && IN_NODE) {
+    webgpuReady ??= (async () => {
+      if (!nodeGpu) throw new Error('webgpu was not probed (not in TFJS_TORCH_BACKENDS)');
+      // Pin the default backend first: registering webgpu (priority 3) must not change which
+      // backend suites that never call useBackend() run on.
+      await tf.ready();
+      const spec = '@tensorflow/tfjs-backend-webgpu'; // a variable: type-checks without the package
+      await import(spec);
+    })();
+    await webgpuReady;
+  }
+  if (name === 'webgpu') tf.env().set('WEBGPU_CPU_FORWARD', false);
+  if (name === 'webgl') tf.env().set('WEBGL_CPU_FORWARD', false);
   const ok = await tf.setBackend(name);
   if (!ok || tf.getBackend() !== name) throw new Error(`backend ${name} failed to initialise`);
+  if (GPU_BACKENDS.has(name)) countPrograms(name);
 }
+
+/**
+ * Suites left out by default where they are too slow for `npm test` (2 cores, no GPU): each is
+ * reported as a pending test saying so. TFJS_TORCH_FULL=1 runs them anyway.
+ * Measured (Node 20, Dawn on SwiftShader): the 202 gradient cases take ~340 s on webgpu, against
+ * ~48 s for all 203 forward cases; the browser run (test/browser/run.ts) covers them on webgpu.
+ */
+const FULL = IN_NODE && !!process.env.TFJS_TORCH_FULL && process.env.TFJS_TORCH_FULL !== '0';
+const SLOW_ON: Record<string, { pattern: RegExp; why: string }[]> = IN_NODE ? {
+  webgpu: [{ pattern: /gradients of output\.sum\(\)/, why: 'the LSTM gradient cases take ~340 s on Node webgpu (SwiftShader); the Chromium webgpu run covers them' }],
+} : {};
 
 /** One suite, many backends (the tfjs-core `describeWithFlags` habit). */
 export function describeEachBackend(title: string, body: (backend: string) => void): void {
   for (const backend of BACKENDS) {
     describe(`${title} [${backend}]`, function () {
+      if (UNAVAILABLE[backend]) {
+        // A pending test, so the report says which backend was not tested and why.
+        it(`SKIPPED on ${backend}: ${UNAVAILABLE[backend]}`);
+        return;
+      }
+      const slow = SLOW_ON[backend]?.find((s) => s.pattern.test(title));
+      if (slow && !FULL) {
+        it(`SKIPPED on ${backend}: ${slow.why} (TFJS_TORCH_FULL=1 runs it)`);
+        return;
+      }
       before(async () => { await useBackend(backend); });
       body(backend);
     });
   }
+}
+
+/**
+ * Root hook: every GPU backend that ran suites must have dispatched GPU programs, else CPU
+ * forwarding (or a wrapped method renamed by tfjs) made the GPU runs test the CPU kernels.
+ */
+if (typeof after === 'function') {
+  after(function () {
+    for (const name of BACKENDS) {
+      if (!GPU_BACKENDS.has(name) || UNAVAILABLE[name] || !tf.findBackend(name)) continue;
+      if (gpuDispatches(name) <= 0) throw new Error(`${name}: no GPU program was dispatched in the whole run (CPU forwarding?)`);
+    }
+  });
 }
 
 /** Runs `fn` and asserts that it leaves `tf.memory().numTensors` as it found it. */

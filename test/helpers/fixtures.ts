@@ -43,11 +43,22 @@ export function maxDiff(a: FixtureTensor, b: FixtureTensor): number {
 
 const cache = new Map<string, unknown>();
 
+/**
+ * In a browser (test/browser/) there is no file system: the page fetches every `fixtures/**\/*.json`
+ * over HTTP before the specs load and puts the parsed files here, keyed like fixture()'s `rel`.
+ */
+const prefetched = (globalThis as { __TFJS_TORCH_FIXTURES__?: Record<string, unknown> }).__TFJS_TORCH_FIXTURES__;
+
 /** Reads `fixtures/<rel>` (JSON written by compat/), once per process. */
 export function fixture<T>(rel: string): T {
   if (!cache.has(rel)) {
-    const url = new URL(`../../fixtures/${rel}`, import.meta.url);
-    cache.set(rel, JSON.parse(readFileSync(fileURLToPath(url), 'utf8')));
+    if (prefetched) {
+      if (!(rel in prefetched)) throw new Error(`fixture ${rel} was not prefetched (test/browser/build.ts lists fixtures/**/*.json)`);
+      cache.set(rel, prefetched[rel]);
+    } else {
+      const url = new URL(`../../fixtures/${rel}`, import.meta.url);
+      cache.set(rel, JSON.parse(readFileSync(fileURLToPath(url), 'utf8')));
+    }
   }
   return cache.get(rel) as T;
 }
