@@ -5,8 +5,9 @@ import { lstm as lstmFunctional, lstmComplex } from '../functional/lstm.js';
 import { guardComplexGradients, join, split } from '../functional/complex.js';
 import { uniform_ } from './init.js';
 import { Module } from './module.js';
+import { bindArgs } from './args.js';
 import { type LSTMFromStateDictOptions, lstmFromStateDict } from './lstm_from_state_dict.js';
-import { Device as DeviceClass, type Device, requireActive } from '../device.js';
+import { type Device, requireActive } from '../device.js';
 import { warn } from '../warn.js';
 
 /** torch's keyword arguments of `nn.LSTM`. */
@@ -302,32 +303,7 @@ function toPyFloat(x: unknown): number {
 
 interface ParsedArgs extends LSTMOptions { input_size: number; hidden_size: number }
 
-/** Python's argument binding for `LSTM(*args, **kwargs)`, with the same TypeErrors. */
+/** Python's argument binding for `LSTM(*args, **kwargs)` (RNNBase.__init__), with its TypeErrors. */
 function parseArgs(args: unknown[]): ParsedArgs {
-  const bound: Record<string, unknown> = {};
-  let positional = args;
-  const last = args[args.length - 1];
-  if (args.length > 0 && typeof last === 'object' && last !== null && !(last instanceof DType) && !(last instanceof DeviceClass)) {
-    positional = args.slice(0, -1);
-    for (const [k, v] of Object.entries(last)) {
-      if (!(POSITIONAL as readonly string[]).includes(k)) {
-        throw new TypeError(`RNNBase.__init__() got an unexpected keyword argument '${k}'`);
-      }
-      if (v !== undefined) bound[k] = v;
-    }
-  }
-  if (positional.length > POSITIONAL.length) {
-    throw new TypeError(`RNNBase.__init__() takes from 3 to ${POSITIONAL.length + 1} positional arguments but ${positional.length + 1} were given`);
-  }
-  positional.forEach((v, i) => {
-    const name = POSITIONAL[i]!;
-    if (name in bound) throw new TypeError(`RNNBase.__init__() got multiple values for argument '${name}'`);
-    bound[name] = v;
-  });
-  const missing = ['input_size', 'hidden_size'].filter((n) => !(n in bound));
-  if (missing.length > 0) {
-    const names = missing.map((n) => `'${n}'`).join(' and ');
-    throw new TypeError(`RNNBase.__init__() missing ${missing.length} required positional argument${missing.length > 1 ? 's' : ''}: ${names}`);
-  }
-  return bound as unknown as ParsedArgs;
+  return bindArgs('RNNBase.__init__', POSITIONAL, 2, args) as unknown as ParsedArgs;
 }
