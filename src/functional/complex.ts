@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Algebra } from './algebra.js';
+import { type Algebra, real } from './algebra.js';
 import { NotImplementedError } from '../errors.js';
 import { cosExact, sinExact } from '../kernels/wasm/complex.js';
 
@@ -109,14 +109,14 @@ export const complex: Algebra<Complex> = {
   transpose: (a, perm) => both((t) => tf.transpose(t, perm))(a),
   reshape: (a, shape) => both((t) => tf.reshape(t, shape))(a),
   slice: (a, begin, size) => both((t) => tf.slice(t, begin, size))(a),
+  // Each part goes through the real algebra, so its backend-specific splits serve both.
   split: (a, n, axis) => {
-    const r = tf.split(a.re, n, axis);
-    const i = tf.split(a.im, n, axis);
-    return r.map((re, k) => ({ re, im: i[k]! }));
+    const i = real.split(a.im, n, axis);
+    return real.split(a.re, n, axis).map((re, k) => ({ re, im: i[k]! }));
   },
   unstack: (a) => {
-    const i = tf.unstack(a.im);
-    return tf.unstack(a.re).map((re, k) => ({ re, im: i[k]! }));
+    const i = real.unstack(a.im);
+    return real.unstack(a.re).map((re, k) => ({ re, im: i[k]! }));
   },
   stack: (xs) => ({ re: tf.stack(xs.map((x) => x.re)), im: tf.stack(xs.map((x) => x.im)) }),
   concat: (xs, axis) => ({ re: tf.concat(xs.map((x) => x.re), axis), im: tf.concat(xs.map((x) => x.im), axis) }),

@@ -70,13 +70,8 @@ export function lstm(input: tf.Tensor3D, hx: [tf.Tensor3D, tf.Tensor3D], flat_we
  */
 export function lstmComplex(input: Complex, hx: [Complex, Complex], flat_weights: readonly Complex[],
   options: LSTMFunctionalOptions): [Complex, Complex, Complex] {
-  return unpackComplex(tf.tidy(() => packComplex(recurrence(complex, input, hx, flat_weights, options))));
-}
-
-// tf.tidy keeps only tensors it can see in arrays and plain objects: pairs pass through as arrays.
-function packComplex(xs: Complex[]): tf.Tensor[][] { return xs.map((x) => [x.re, x.im]); }
-function unpackComplex(xs: tf.Tensor[][]): [Complex, Complex, Complex] {
-  return xs.map(([re, im]) => ({ re: re!, im: im! })) as [Complex, Complex, Complex];
+  const parts = tf.tidy(() => recurrence(complex, input, hx, flat_weights, options).flatMap(complex.parts));
+  return complex.fromParts(parts) as [Complex, Complex, Complex];
 }
 
 function recurrence<T>(alg: Algebra<T>, input: T, hx: [T, T], flat_weights: readonly T[],
