@@ -37,14 +37,20 @@ export async function loadCharLM(path: string, vocab: string): Promise<CharLM> {
   return model;
 }
 
-/** Greedy generation: feeds the prompt, then one argmax character at a time. */
-export function generate(model: CharLM, vocab: string, prompt: string, n: number): string {
+/**
+ * Greedy generation: feeds the prompt, then one argmax character at a time. Async: each step
+ * reads the chosen id with `await data()`, which works on every backend (webgpu in Node has no
+ * synchronous GPU reads).
+ */
+export async function generate(model: CharLM, vocab: string, prompt: string, n: number): Promise<string> {
   let ids = tf.tensor2d([[...prompt].map((c) => vocab.indexOf(c))], undefined, 'int32');
   let state: [tf.Tensor, tf.Tensor] | undefined;
   let out = '';
   for (let i = 0; i < n; i++) {
     const [logits, next] = model.forward(ids, state);
-    const id = tf.tidy(() => tf.argMax(tf.squeeze(tf.slice(logits, [0, ids.shape[1]! - 1, 0], [1, 1, -1])), 0).dataSync()[0]!);
+    const best = tf.tidy(() => tf.argMax(tf.squeeze(tf.slice(logits, [0, ids.shape[1]! - 1, 0], [1, 1, -1])), 0));
+    const id = (await best.data())[0]!;
+    best.dispose();
     tf.dispose([logits, ids, ...(state ?? [])]);
     state = next;
     out += vocab[id];

@@ -29,7 +29,7 @@ const ok = maxDiff <= 1e-4;
 console.log(`logits for ${JSON.stringify(ref.prompt)}: max |diff| vs PyTorch = ${maxDiff.toExponential(2)} (${ok ? 'agrees' : 'DISAGREES'}, bound 1e-4)`);
 
 t0 = performance.now();
-const text = generate(model, ref.vocab, ref.prompt, ref.greedy.length);
+const text = await generate(model, ref.vocab, ref.prompt, ref.greedy.length);
 const ms = performance.now() - t0;
 console.log(`\ngreedy continuation of ${JSON.stringify(ref.prompt)} (${text.length} characters in ${ms.toFixed(0)} ms, ` +
   `${(ms / text.length).toFixed(1)} ms/char):\n${ref.prompt}${text}\n`);

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { readSync } from './read.js';
 
 /**
  * Formats a tensor the way PyTorch prints small tensors: `tensor([[-0.2443, 0.0840]])` with
@@ -13,10 +14,10 @@ import * as tf from '@tensorflow/tfjs-core';
  */
 export function format(x: tf.Tensor, indent = 'tensor('.length): string {
   const isComplex = x.dtype === 'complex64';
-  const parts = tf.tidy(() => (isComplex ? [tf.real(x), tf.imag(x)] : [tf.cast(x, 'float32')]));
-  const r = parts[0]!.dataSync();
-  const i = parts[1]?.dataSync();
-  tf.dispose(parts);
+  // Real and Imag share their data with x's parts (webgpu keeps what was read on the CPU there).
+  const parts = isComplex ? tf.tidy(() => [tf.real(x), tf.imag(x)]) : [x];
+  const [r, i] = parts.map((p) => readSync<'float32'>(p, 'the tensor to format'));
+  if (isComplex) tf.dispose(parts);
   const num = (v: number) => (Object.is(v, -0) ? 0 : v).toFixed(4);
   const cells = Array.from(r, (v, k) => {
     if (!i) return num(v);

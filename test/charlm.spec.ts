@@ -14,15 +14,15 @@ describeEachBackend('a real PyTorch model ported: the char-level LSTM language m
   it('logits for the prompt within 1e-4 of PyTorch, greedy generation identical', async function () {
     this.timeout(120000);
     const model = await loadCharLM(here('../fixtures/models/charlm.pt'), ref.vocab);
-    await expectNoLeak(() => {
+    await expectNoLeak(async () => {
       const ids = tf.tensor2d([[...ref.prompt].map((c) => ref.vocab.indexOf(c))], undefined, 'int32');
       const [logits, state] = model.forward(ids);
       expect(logits.shape).to.deep.equal(ref.logits.shape);
-      const got = logits.dataSync();
+      const got = await logits.data();
       const worst = ref.logits.data.reduce((m, v, i) => Math.max(m, Math.abs(got[i]! - v)), 0);
       expect(worst).to.be.at.most(1e-4);
       tf.dispose([ids, logits, ...state]);
-      expect(generate(model, ref.vocab, ref.prompt, ref.greedy.length)).to.equal(ref.greedy);
+      expect(await generate(model, ref.vocab, ref.prompt, ref.greedy.length)).to.equal(ref.greedy);
     });
     model.dispose();
   });

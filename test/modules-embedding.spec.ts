@@ -79,21 +79,21 @@ describeEachBackend('nn.Embedding matches PyTorch', () => {
     });
   }
 
-  it('the padding row gets no gradient; other rows sum their lookups', () => {
+  it('the padding row gets no gradient; other rows sum their lookups', async () => {
     const m = new Embedding(4, 2, 1);
     const idx = tf.tensor1d([1, 2, 2, 0], 'int32');
     const { grads } = tf.variableGrads(() => tf.sum(m.forward(idx)) as tf.Scalar, [m.weight]);
-    expect(Array.from(grads[m.weight.name]!.dataSync())).to.deep.equal([1, 1, 0, 0, 2, 2, 0, 0]);
+    expect(Array.from(await grads[m.weight.name]!.data())).to.deep.equal([1, 1, 0, 0, 2, 2, 0, 0]);
     tf.dispose([idx, ...Object.values(grads)]);
     m.dispose();
   });
 
-  it('max_norm renormalises the looked-up rows in place', () => {
+  it('max_norm renormalises the looked-up rows in place', async () => {
     const w = tf.tensor2d([[3, 4], [0.3, 0.4], [6, 8]]);
     const m = new Embedding(3, 2, { max_norm: 1, _weight: w });
     const idx = tf.tensor1d([0, 1], 'int32');
     tf.dispose(m.forward(idx));
-    const got = Array.from(m.weight.dataSync());
+    const got = Array.from(await m.weight.data());
     expect(got[0]).to.be.closeTo(0.6, 1e-6);
     expect(got[1]).to.be.closeTo(0.8, 1e-6);
     expect(got.slice(2)).to.deep.equal(Array.from(Float32Array.from([0.3, 0.4, 6, 8])));

@@ -59,12 +59,12 @@ describeEachBackend('nn.Linear matches PyTorch', () => {
     m.dispose();
   });
 
-  it('gradients flow to weight, bias and input', () => {
+  it('gradients flow to weight, bias and input', async () => {
     const m = new Linear(3, 2);
     const x = tf.ones([4, 3]);
     const { grads } = tf.variableGrads(() => tf.sum(m.forward(x)) as tf.Scalar, m.parameters());
-    expect(Array.from(grads[m.bias!.name]!.dataSync())).to.deep.equal([4, 4]);
-    expect(Array.from(grads[m.weight.name]!.dataSync())).to.deep.equal([4, 4, 4, 4, 4, 4]);
+    expect(Array.from(await grads[m.bias!.name]!.data())).to.deep.equal([4, 4]);
+    expect(Array.from(await grads[m.weight.name]!.data())).to.deep.equal([4, 4, 4, 4, 4, 4]);
     tf.dispose([x, ...Object.values(grads)]);
     m.dispose();
   });

@@ -26,16 +26,21 @@ describeEachBackend('dropout between layers, training mode only', () => {
     torch.manual_seed(3);
     const m = new nn.LSTM(4, 8, { num_layers: 2, dropout: 0.5 });
     const x = tf.randomNormal([6, 64, 4]);
-    await expectNoLeak(() => {
+    await expectNoLeak(async () => {
       const run = () => { const [o, hc] = m.forward(x); tf.dispose(hc); return o; };
       const a = run();
       const b = run();
-      const maxDiff = (u: tf.Tensor, v: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(u, v))).dataSync()[0]!);
-      expect(maxDiff(a, b)).to.be.greaterThan(1e-3);
+      const maxDiff = async (u: tf.Tensor, v: tf.Tensor) => {
+        const d = tf.tidy(() => tf.max(tf.abs(tf.sub(u, v))));
+        const v0 = (await d.data())[0]!;
+        d.dispose();
+        return v0;
+      };
+      expect(await maxDiff(a, b)).to.be.greaterThan(1e-3);
       m.eval();
       const e1 = run();
       const e2 = run();
-      expect(maxDiff(e1, e2)).to.equal(0);
+      expect(await maxDiff(e1, e2)).to.equal(0);
       tf.dispose([a, b, e1, e2]);
       m.train();
     });

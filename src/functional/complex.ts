@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type Algebra, real } from './algebra.js';
 import { NotImplementedError } from '../errors.js';
-import { cosExact, sinExact } from '../kernels/wasm/complex.js';
+import { sincos } from './trig.js';
 
 /** A complex tensor as two float32 tensors of one shape. */
 // A type alias (not an interface) so that tf.tidy accepts it as a TensorContainer.
@@ -24,8 +24,9 @@ const TANH_T = (127 * Math.LN2) / 2;
 export function sigmoid(z: Complex): Complex {
   return tf.tidy(() => {
     const e = tf.exp(tf.neg(z.re));
-    const dr = tf.add(tf.mul(e, cosExact(z.im)), 1);
-    const di = tf.neg(tf.mul(e, sinExact(z.im)));
+    const [sinb, cosb] = sincos(z.im);
+    const dr = tf.add(tf.mul(e, cosb), 1);
+    const di = tf.neg(tf.mul(e, sinb));
     const n = z.re.shape[z.re.rank - 1] ?? 1;
     const vectorised = n - (n % 8);
     const scalar = smithReciprocal(dr, di);
@@ -65,8 +66,7 @@ export function tanh(z: Complex): Complex {
     const a = tf.clipByValue(z.re, -TANH_T, TANH_T);
     const sinha = tf.sinh(a);
     const cosha = tf.cosh(a);
-    const sinb = sinExact(z.im);
-    const cosb = cosExact(z.im);
+    const [sinb, cosb] = sincos(z.im);
     const den = tf.add(tf.mul(sinha, sinha), tf.mul(cosb, cosb));
     const sc = tf.mul(sinb, cosb);
     const re = tf.where(big, tf.sign(z.re), tf.div(tf.mul(sinha, cosha), den));

@@ -86,7 +86,7 @@ function recurrence<T>(alg: Algebra<T>, input: T, hx: [T, T], flat_weights: read
     // Torch parity: an empty batch returns empty tensors whose gradients are zeros (computed
     // without tfjs's empty matmuls and reductions, which return garbage on wasm).
     const zero = zeroDependency([input, hx[0], hx[1], ...flat_weights].flatMap((t) => alg.parts(t)));
-    const empty = (shape: number[]) => alg.addScalar(alg.zeros(shape), zero);
+    const empty = (shape: number[]) => alg.fromParts(alg.parts(alg.zeros(shape)).map(() => emptyOf(shape, zero)))[0]!;
     const out = empty([L, 0, D * hOut]);
     return [options.batch_first ? alg.transpose(out, [1, 0, 2]) : out,
       empty([D * options.num_layers, 0, hOut]), empty([D * options.num_layers, 0, hCell])];
@@ -190,6 +190,16 @@ function lstmLayer<T>(alg: Algebra<T>, x: T, h0: T, c0: T, w: LayerWeights<T>, r
   for (const o of outs) if (o !== h && o !== h0) tf.dispose(alg.parts(o));
   tf.dispose([...alg.parts(whhT), ...(whrT ? alg.parts(whrT) : [])]);
   return { output, h, c };
+}
+
+/**
+ * A zero tensor of an empty `shape` whose gradient to `dep` is 0. (`zeros + dep` would do, but
+ * its gradient sums an empty tensor, which tfjs's webgl and webgpu Sum cannot.)
+ */
+function emptyOf(shape: number[], dep: tf.Scalar): tf.Tensor {
+  return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
+    value: tf.zeros(shape), gradFunc: () => tf.zerosLike(args[0] as tf.Tensor),
+  }))(dep);
 }
 
 /**

@@ -12,6 +12,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { readSync } from '../read.js';
 import { ValueError } from '../errors.js';
 import { asBytes, decodeLatin1, decodeUtf8, toBytes, view, writeFile, type Source, type SourceOptions } from './bytes.js';
 import { contiguousStrides, gather, toTensor, ITEMSIZE, type ElementType } from './tensor_data.js';
@@ -123,7 +124,7 @@ export function encode(tensor: tf.Tensor): Uint8Array {
   let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shape}, }`;
   // Torch parity (numpy.lib.format._write_array_header): room for the first axis to grow in place.
   if (tensor.shape.length > 0) header += ' '.repeat(Math.max(0, 21 - String(tensor.shape[0]).length));
-  const vals = tensor.dataSync();
+  const vals = readSync(tensor, 'the tensor to save');
   const data = tensor.dtype === 'bool' ? Uint8Array.from(vals as Uint8Array, (v) => (v ? 1 : 0))
     : new Uint8Array((vals as Float32Array | Int32Array).slice().buffer);
   // Torch parity (numpy.lib.format._wrap_header): pad with spaces so the data starts 64-aligned.

@@ -13,6 +13,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { readSync } from '../read.js';
 import { RuntimeError, ValueError } from '../errors.js';
 import { asBytes, decodeUtf8, toBytes, u64, view, writeFile, type Source, type SourceOptions } from './bytes.js';
 import { contiguousStrides, gather, toTensor, ITEMSIZE, type Decoded, type ElementType } from './tensor_data.js';
@@ -150,7 +151,7 @@ export function save(tensors: Record<string, tf.Tensor>, metadata?: Record<strin
   const chunks: Uint8Array[] = [];
   let offset = 0;
   for (const { name, t, dtype } of items) {
-    const vals = t.dataSync();
+    const vals = readSync(t, `tensor ${JSON.stringify(name)}`);
     const raw = t.dtype === 'bool' ? Uint8Array.from(vals as Uint8Array, (v) => (v ? 1 : 0))
       : new Uint8Array((vals as Float32Array | Int32Array).slice().buffer);
     header[name] = { dtype, shape: t.shape, data_offsets: [offset, offset + raw.length] };

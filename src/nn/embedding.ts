@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { canReadSync, readSync } from '../read.js';
 import { AssertionError, IndexError, RuntimeError, TypeError, ValueError, messages, pyFloatRepr, pyTypeName } from '../errors.js';
 import { dtype as DType, float32, resolveModuleDtype } from '../dtype.js';
 import { type Device, requireActive } from '../device.js';
@@ -111,10 +112,13 @@ export class Embedding extends Module {
       const torchName = input.dtype === 'float32' ? 'torch.FloatTensor' : input.dtype === 'bool' ? 'torch.BoolTensor' : 'torch.ComplexFloatTensor';
       throw new RuntimeError(messages.embeddingIndexType(torchName));
     }
-    const idx = input.dataSync() as Int32Array;
-    // Torch parity: negative indices do not wrap around; they are out of range like too large ones.
-    for (const i of idx) if (i < 0 || i >= this.num_embeddings) throw new IndexError(messages.indexOutOfRange);
-    if (this.max_norm !== null) this.renorm(idx);
+    if (canReadSync(input)) {
+      // Torch parity: negative indices do not wrap around; they are out of range like too large ones.
+      for (const i of readSync<'int32'>(input)) if (i < 0 || i >= this.num_embeddings) throw new IndexError(messages.indexOutOfRange);
+    }
+    // Torch parity: like torch on CUDA, where a bad index is a device-side assert and not an
+    // IndexError at the call, indices computed on webgpu in Node (no synchronous read) are not checked.
+    if (this.max_norm !== null) this.renorm(input);
     const n = this.num_embeddings;
     const pad = this.padding_idx;
     return tf.tidy(() => {
@@ -136,19 +140,21 @@ export class Embedding extends Module {
     });
   }
 
-  /** torch's `embedding_renorm_`: rows looked up whose norm exceeds max_norm are scaled down in place. */
-  private renorm(idx: Int32Array): void {
-    const rows = [...new Set(idx)].sort((x, y) => x - y);
-    if (rows.length === 0) return;
+  /**
+   * torch's `embedding_renorm_`: rows looked up whose norm exceeds max_norm are scaled down in
+   * place. Computed on the device (which rows were looked up is a scatter of the indices), so it
+   * needs no read of the indices.
+   */
+  private renorm(input: tf.Tensor): void {
     tf.tidy(() => {
-      const sel = tf.gather(this.weight, rows);
+      const n = this.num_embeddings;
+      const flat = tf.reshape(input, [-1, 1]) as tf.Tensor2D;
+      if (flat.shape[0] === 0) return;
+      const used = tf.reshape(tf.greater(tf.scatterND(flat, tf.ones([flat.shape[0]]), [n]), 0), [n, 1]);
       const p = this.norm_type;
-      const norms = tf.norm(sel, p === Infinity ? Infinity : p, 1, true);
+      const norms = tf.norm(this.weight, p === Infinity ? Infinity : p, 1, true);
       const scale = tf.where(tf.greater(norms, this.max_norm!), tf.div(this.max_norm!, tf.add(norms, 1e-7)), tf.onesLike(norms));
-      const updated = tf.mul(sel, scale);
-      const mask = tf.scatterND(tf.tensor2d(rows, [rows.length, 1], 'int32'), tf.ones([rows.length], 'bool'), [this.num_embeddings]);
-      const full = tf.scatterND(tf.tensor2d(rows, [rows.length, 1], 'int32'), updated, this.weight.shape);
-      this.weight.assign(tf.where(tf.reshape(mask, [this.num_embeddings, 1]), full, this.weight));
+      this.weight.assign(tf.where(used, tf.mul(this.weight, scale), this.weight));
     });
   }
 

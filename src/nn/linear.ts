@@ -89,7 +89,7 @@ export class Linear extends Module {
     if (input.dtype !== 'float32') throw new RuntimeError(messages.hiddenDtype);
     return tf.tidy(() => {
       const x2 = tf.reshape(input, [rows, last]);
-      let y = tf.matMul(x2, this.weight, false, true);
+      let y = last > 0 ? tf.matMul(x2, this.weight, false, true) : emptyProduct(x2, this.weight);
       if (this.bias) y = tf.add(y, this.bias);
       return tf.reshape(y, [...input.shape.slice(0, -1), this.out_features]);
     });
@@ -98,4 +98,15 @@ export class Linear extends Module {
   override extra_repr(): string {
     return `in_features=${this.in_features}, out_features=${this.out_features}, bias=${pyBool(this.bias !== null)}`;
   }
+}
+
+/**
+ * `x·wᵀ` for an inner size of 0: zeros, with (empty) zero gradients. tfjs's matMul with an
+ * inner size of 0 returns garbage on wasm and webgpu instead of zeros.
+ */
+function emptyProduct(x: tf.Tensor, w: tf.Tensor): tf.Tensor {
+  return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
+    value: tf.zeros([x.shape[0]!, w.shape[0]!]),
+    gradFunc: () => [tf.zerosLike(args[0] as tf.Tensor), tf.zerosLike(args[1] as tf.Tensor)],
+  }))(x, w);
 }

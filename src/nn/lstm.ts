@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { IndexError, RuntimeError, TypeError, ValueError, messages, pyFloatRepr, pyTypeName } from '../errors.js';
 import { dtype as DType, fromTf, resolveModuleDtype } from '../dtype.js';
-import { lstm as lstmFunctional, lstmComplex } from '../functional/lstm.js';
-import { guardComplexGradients, join, split } from '../functional/complex.js';
+import { type LSTMFunctionalOptions, lstm as lstmFunctional, lstmComplex } from '../functional/lstm.js';
+import { type Complex, complex, guardComplexGradients, join, split } from '../functional/complex.js';
 import { uniform_ } from './init.js';
 import { Module } from './module.js';
 import { bindArgs } from './args.js';
@@ -227,26 +227,39 @@ export class LSTM extends Module {
       if (hx[0].dtype !== this.dtype.tf || hx[1].dtype !== this.dtype.tf) throw new RuntimeError(messages.hiddenDtype);
     }
     if (shape3[this.batch_first ? 1 : 0] === 0) throw new RuntimeError(messages.seqLenZero);
+    const options: LSTMFunctionalOptions = {
+      has_biases: this.bias, num_layers: this.num_layers, dropout: this.dropout,
+      train: this.training, bidirectional: this.bidirectional, batch_first: this.batch_first,
+    };
+    if (this.dtype.is_complex) return this.forwardComplex(input, hx, batched, batchDim, expectedH, expectedC, options);
     return tf.tidy(() => {
       const x = (batched ? input : tf.expandDims(input, batchDim)) as tf.Tensor3D;
-      const h0 = (hx ? (batched ? hx[0] : tf.expandDims(hx[0], 1)) : tf.zeros(expectedH, this.dtype.tf!)) as tf.Tensor3D;
-      const c0 = (hx ? (batched ? hx[1] : tf.expandDims(hx[1], 1)) : tf.zeros(expectedC, this.dtype.tf!)) as tf.Tensor3D;
-      const [out, hN, cN] = this.run(x, [h0, c0]);
+      const h0 = (hx ? (batched ? hx[0] : tf.expandDims(hx[0], 1)) : tf.zeros(expectedH)) as tf.Tensor3D;
+      const c0 = (hx ? (batched ? hx[1] : tf.expandDims(hx[1], 1)) : tf.zeros(expectedC)) as tf.Tensor3D;
+      const [out, hN, cN] = lstmFunctional(x, [h0, c0], this._flat_weights, options);
       if (batched) return [out, [hN, cN]] as [tf.Tensor, [tf.Tensor, tf.Tensor]];
       return [tf.squeeze(out, [batchDim]), [tf.squeeze(hN, [1]), tf.squeeze(cN, [1])]] as [tf.Tensor, [tf.Tensor, tf.Tensor]];
     });
   }
 
-  /** The recurrence on 3-D tensors; the extension point for other dtypes and fused kernels. */
-  protected run(x: tf.Tensor3D, hx: [tf.Tensor3D, tf.Tensor3D]): [tf.Tensor, tf.Tensor, tf.Tensor] {
-    const options = {
-      has_biases: this.bias, num_layers: this.num_layers, dropout: this.dropout,
-      train: this.training, bidirectional: this.bidirectional, batch_first: this.batch_first,
-    };
-    if (!this.dtype.is_complex) return lstmFunctional(x, hx, this._flat_weights, options);
-    // complex64: real and imaginary parts stay separate float32 tensors inside the recurrence.
-    const out = lstmComplex(split(x), [split(hx[0]), split(hx[1])], this._flat_weights.map(split), options);
-    return out.map(join) as [tf.Tensor, tf.Tensor, tf.Tensor];
+  /**
+   * complex64: the real and imaginary parts are split off before any reshape and stay separate
+   * float32 tensors through the recurrence (tfjs's webgl and webgpu backends keep a reshaped
+   * complex64 tensor's parts at their old shape, so expanding a complex tensor breaks there).
+   */
+  private forwardComplex(input: tf.Tensor, hx: Hidden | null | undefined, batched: boolean, batchDim: number,
+    expectedH: number[], expectedC: number[], options: LSTMFunctionalOptions): [tf.Tensor, [tf.Tensor, tf.Tensor]] {
+    return tf.tidy(() => {
+      const expand = (z: Complex, axis: number): Complex => (batched ? z
+        : { re: tf.expandDims(z.re, axis), im: tf.expandDims(z.im, axis) });
+      const squeeze = (z: Complex, axis: number): Complex => (batched ? z
+        : { re: tf.squeeze(z.re, [axis]), im: tf.squeeze(z.im, [axis]) });
+      const x = expand(split(input), batchDim);
+      const h0 = hx ? expand(split(hx[0]), 1) : complex.zeros(expectedH);
+      const c0 = hx ? expand(split(hx[1]), 1) : complex.zeros(expectedC);
+      const [out, hN, cN] = lstmComplex(x, [h0, c0], this._flat_weights.map(split), options);
+      return [join(squeeze(out, batchDim)), [join(squeeze(hN, 1)), join(squeeze(cN, 1))]] as [tf.Tensor, [tf.Tensor, tf.Tensor]];
+    });
   }
 
   private checkInput(input: tf.Tensor, shape3: number[]): void {

@@ -9,8 +9,30 @@ import * as tf from '@tensorflow/tfjs-core';
  */
 interface WasmBackendLike {
   wasm: { HEAPU8: Uint8Array };
-  dataIdMap: { get(dataId: object): { memoryOffset: number } };
+  dataIdMap: { get(dataId: object): { memoryOffset: number; dtype: tf.DataType; shape: number[] } };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  readSync(dataId: object, start?: number, end?: number): tf.BackendValues;
+  read(dataId: object): Promise<tf.BackendValues>;
+  __complexReads?: boolean;
+}
+
+/**
+ * Makes `dataSync()` / `data()` of complex64 tensors work on the wasm backend: its readSync knows
+ * float32, int32 and bool only ("Unknown dtype complex64"). Returns interleaved (re, im) float32
+ * values, which is what tfjs-core hands out for complex64 on every backend.
+ */
+function enableComplexReads(b: WasmBackendLike): void {
+  if (b.__complexReads) return;
+  const readSync = b.readSync.bind(b);
+  b.readSync = (dataId, start, end) => {
+    const d = b.dataIdMap.get(dataId);
+    if (d.dtype !== 'complex64') return readSync(dataId, start, end);
+    const from = d.memoryOffset + 8 * (start ?? 0);
+    const to = d.memoryOffset + 8 * (end ?? tf.util.sizeFromShape(d.shape));
+    return new Float32Array(b.wasm.HEAPU8.slice(from, to).buffer);
+  };
+  b.read = async (dataId) => b.readSync(dataId);
+  b.__complexReads = true;
 }
 
 /** A float32 view of a tensor's bytes in the wasm heap (taken fresh: the heap can grow). */
@@ -26,6 +48,7 @@ function heapF32(b: WasmBackendLike, t: tf.TensorInfo, floatsPerElement: number)
 function mapToFloat32(inputName: string, floatsIn: number, fn: (src: Float32Array, i: number) => number): tf.KernelFunc {
   return ({ inputs, backend }) => {
     const b = backend as unknown as WasmBackendLike;
+    enableComplexReads(b);
     const input = inputs[inputName] as tf.TensorInfo;
     const out = b.makeOutput(input.shape, 'float32');
     const src = heapF32(b, input, floatsIn);
@@ -51,19 +74,12 @@ function elementwise(fn: (v: number) => number): tf.KernelFunc {
   return mapToFloat32('x', 1, (src, i) => fn(src[i]!));
 }
 
-/** `sin(x)` / `cos(x)`, through the exact kernels on wasm and tfjs's own elsewhere. */
-export function sinExact(x: tf.Tensor): tf.Tensor {
-  return tf.getBackend() === 'wasm' ? tf.engine().runKernel(TorchSin, { x }, {}) as tf.Tensor : tf.sin(x);
-}
-export function cosExact(x: tf.Tensor): tf.Tensor {
-  return tf.getBackend() === 'wasm' ? tf.engine().runKernel(TorchCos, { x }, {}) as tf.Tensor : tf.cos(x);
-}
-
 /** Registers Complex, Real, Imag (and exact Sin/Cos) for 'wasm' unless already there. */
 export function registerWasmComplexKernels(): void {
   if (!tf.getKernel('Complex', 'wasm')) {
     tf.registerKernel({ kernelName: 'Complex', backendName: 'wasm', kernelFunc: ({ inputs, backend }) => {
       const b = backend as unknown as WasmBackendLike;
+      enableComplexReads(b);
       const real = inputs.real as tf.TensorInfo;
       const imag = inputs.imag as tf.TensorInfo;
       const out = b.makeOutput(real.shape, 'complex64');
