@@ -36,7 +36,6 @@ export async function buildBrowserTests(): Promise<BrowserBuild> {
   const specs: string[] = [];
   const excluded: BrowserBuild['excluded'] = [];
   for (const f of readdirSync(testDir).filter((n) => n.endsWith('.spec.ts')).sort()) {
-    if (f === 'browser.spec.ts') continue; // the runner of this page itself
     const why = nodeOnly(readFileSync(join(testDir, f), 'utf8'));
     if (why) excluded.push({ spec: f, why }); else specs.push(f);
   }

@@ -17,9 +17,7 @@ import * as tf from '@tensorflow/tfjs';
  */
 const IN_NODE = typeof process !== 'undefined' && !!process.versions?.node;
 const BROWSER_LIST = (globalThis as { __TFJS_TORCH_BACKENDS__?: string }).__TFJS_TORCH_BACKENDS__;
-// webgpu (Node, SwiftShader) is opt-in until its complex64 and zero-size failures are fixed
-// (README, "Backends"): TFJS_TORCH_BACKENDS=cpu,wasm,webgpu npm run test:gpu.
-const DEFAULT_LIST = IN_NODE ? 'cpu,wasm' : 'cpu';
+const DEFAULT_LIST = IN_NODE ? 'cpu,wasm,webgpu' : 'cpu';
 export const BACKENDS: string[] = (BROWSER_LIST ?? (IN_NODE ? process.env.TFJS_TORCH_BACKENDS : undefined) ?? DEFAULT_LIST)
   .split(',').map((s) => s.trim()).filter(Boolean);
 
@@ -152,15 +150,33 @@ export async function useBackend(name: string): Promise<void> {
 }
 
 /**
- * Suites left out by default where they are too slow for `npm test` (2 cores, no GPU): each is
- * reported as a pending test saying so. TFJS_TORCH_FULL=1 runs them anyway.
- * Measured (Node 20, Dawn on SwiftShader): the 202 gradient cases take ~340 s on webgpu, against
- * ~48 s for all 203 forward cases; the browser run (test/browser/run.ts) covers them on webgpu.
+ * GPU shards. On SwiftShader (a CPU implementation of Vulkan) every fixture case on every GPU
+ * backend would take about 25 minutes, past CI's budget, so by default the three GPU runs of one
+ * `npm test` split the fixture cases between them: case i of a fixture list runs on the GPU run
+ * whose shard is i mod 3 (forward cases), or i mod 6 (gradient and complex64 cases, which cost
+ * 5-10x more per case), so that every forward case runs on one GPU backend in every run and half
+ * of the gradient and complex64 cases do. cpu and wasm always run every case;
+ * TFJS_TORCH_FULL=1 (`npm run test:gpu`) runs every case on every GPU backend too.
+ * Shards: webgpu in Node 0, webgl in Chromium 1, webgpu in Chromium 2.
  */
-const FULL = IN_NODE && !!process.env.TFJS_TORCH_FULL && process.env.TFJS_TORCH_FULL !== '0';
-const SLOW_ON: Record<string, { pattern: RegExp; why: string }[]> = IN_NODE ? {
-  webgpu: [{ pattern: /gradients of output\.sum\(\)/, why: 'the LSTM gradient cases take ~340 s on Node webgpu (SwiftShader); the Chromium webgpu run covers them' }],
-} : {};
+const FULL = IN_NODE
+  ? !!process.env.TFJS_TORCH_FULL && process.env.TFJS_TORCH_FULL !== '0'
+  : !!(globalThis as { __TFJS_TORCH_FULL__?: boolean }).__TFJS_TORCH_FULL__;
+const SHARD: Record<string, number> = IN_NODE ? { webgpu: 0 } : { webgl: 1, webgpu: 2 };
+
+/**
+ * The fixture cases this backend runs (see FULL above): all of them, or its GPU shard, where
+ * `every` is 3 for cheap cases and 6 for expensive ones. Registers one pending test that says
+ * how many cases were left to the other GPU runs.
+ */
+export function gpuShare<T>(backend: string, cases: readonly T[], every: 3 | 6): T[] {
+  if (FULL || !GPU_BACKENDS.has(backend)) return [...cases];
+  const shard = SHARD[backend] ?? 0;
+  const mine = cases.filter((_, i) => i % every === shard);
+  it(`SHARDED on ${backend}: ${mine.length} of ${cases.length} cases here (case i runs where i mod ${every} = ${shard}); ` +
+    'the other GPU runs take the rest (TFJS_TORCH_FULL=1 runs all)');
+  return mine;
+}
 
 /** One suite, many backends (the tfjs-core `describeWithFlags` habit). */
 export function describeEachBackend(title: string, body: (backend: string) => void): void {
@@ -169,11 +185,6 @@ export function describeEachBackend(title: string, body: (backend: string) => vo
       if (UNAVAILABLE[backend]) {
         // A pending test, so the report says which backend was not tested and why.
         it(`SKIPPED on ${backend}: ${UNAVAILABLE[backend]}`);
-        return;
-      }
-      const slow = SLOW_ON[backend]?.find((s) => s.pattern.test(title));
-      if (slow && !FULL) {
-        it(`SKIPPED on ${backend}: ${slow.why} (TFJS_TORCH_FULL=1 runs it)`);
         return;
       }
       before(async () => { await useBackend(backend); });
