@@ -99,7 +99,9 @@ export function requireActive(spec: string | Device): Device {
   tf.backend();
   const active = tf.getBackend();
   if (active !== d.backend) {
-    if (tf.findBackend(d.backend)) {
+    // Only a backend already initialised: tf.findBackend would start initialising a registered
+    // one as a side effect (asynchronously for webgpu, racing the caller's own setBackend).
+    if (d.backend in (tf.engine() as unknown as { registry: Record<string, unknown> }).registry) {
       // Already initialised: switching is synchronous.
       void tf.setBackend(d.backend);
     } else {

@@ -117,7 +117,7 @@ export class Embedding extends Module {
       for (const i of readSync<'int32'>(input)) if (i < 0 || i >= this.num_embeddings) throw new IndexError(messages.indexOutOfRange);
     }
     // Torch parity: like torch on CUDA, where a bad index is a device-side assert and not an
-    // IndexError at the call, indices computed on webgpu in Node (no synchronous read) are not checked.
+    // IndexError at the call, indices computed on webgpu (no synchronous read) are not checked.
     if (this.max_norm !== null) this.renorm(input);
     const n = this.num_embeddings;
     const pad = this.padding_idx;

@@ -197,8 +197,25 @@ export function describeEachBackend(title: string, body: (backend: string) => vo
  * Root hook: every GPU backend that ran suites must have dispatched GPU programs, else CPU
  * forwarding (or a wrapped method renamed by tfjs) made the GPU runs test the CPU kernels.
  */
+/** Passed / failed / pending tests per backend, from the `[backend]` suffix of suite titles. */
+const tally: Record<string, { passed: number; failed: number; pending: number }> = {};
+if (typeof afterEach === 'function') {
+  afterEach(function () {
+    const t = this.currentTest;
+    const m = t?.parent?.fullTitle().match(/\[(\w+)\]$/);
+    if (!t || !m) return;
+    const row = (tally[m[1]!] ??= { passed: 0, failed: 0, pending: 0 });
+    if (t.state === 'passed') row.passed++; else if (t.state === 'failed') row.failed++; else row.pending++;
+  });
+}
+
 if (typeof after === 'function') {
   after(function () {
+    if (IN_NODE && Object.keys(tally).length > 0) {
+      const rows = Object.entries(tally).map(([b, r]) => `${b} ${r.passed} passed, ${r.failed} failed, ${r.pending} pending` +
+        (UNAVAILABLE[b] ? ` (unavailable: ${UNAVAILABLE[b]})` : ''));
+      console.log(`\n  per backend (this process): ${rows.join('; ')}`);
+    }
     for (const name of BACKENDS) {
       if (!GPU_BACKENDS.has(name) || UNAVAILABLE[name] || !tf.findBackend(name)) continue;
       if (gpuDispatches(name) <= 0) throw new Error(`${name}: no GPU program was dispatched in the whole run (CPU forwarding?)`);
