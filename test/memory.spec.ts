@@ -18,7 +18,7 @@ function bound(m: InstanceType<typeof nn.LSTM>, L: number, N: number): number {
   return 4 * (weights + 2 * L * N * 4 * H + L * N * Math.max(m.input_size, D * hOut) + (D + 1) * L * N * hOut + 32 * N * 4 * H);
 }
 
-describeEachBackend('memory: a forward stays within its documented bound and frees everything', () => {
+describeEachBackend('memory: a forward stays within its documented bound and frees everything, GPU memory included', () => {
   const configs: [string, number, number, number, number, { num_layers: number; bidirectional?: boolean; proj_size?: number; batch_first?: boolean }][] = [
     ['2 layers', 60, 16, 24, 48, { num_layers: 2 }],
     ['3 layers, bidirectional, projected, batch first', 40, 8, 16, 32, { num_layers: 3, bidirectional: true, proj_size: 12, batch_first: true }],
@@ -34,6 +34,14 @@ describeEachBackend('memory: a forward stays within its documented bound and fre
       expect(peak).to.be.at.most(bound(m, L, N));
       expect(tf.memory().numBytes).to.equal(base.numBytes);
       expect(tf.memory().numTensors).to.equal(base.numTensors);
+      // GPU memory in use (webgl, webgpu): the first forward uploaded x and the weights; a second
+      // one, outputs disposed, must leave it where it was.
+      const gpu = () => (tf.memory() as tf.MemoryInfo & { numBytesInGPU?: number }).numBytesInGPU;
+      const gpuBefore = gpu();
+      const [o, hc] = m.forward(x);
+      await o.data();
+      tf.dispose([o, ...hc]);
+      expect(gpu(), 'numBytesInGPU after a second forward').to.equal(gpuBefore);
       x.dispose();
       m.dispose();
     });
