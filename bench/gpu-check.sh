@@ -64,7 +64,7 @@ if grep -q 'backend tensorflow' "$LOG/probe.log" 2>/dev/null; then   # runs, on 
     require("fs").writeFileSync(process.argv[1], JSON.stringify(c));' "$OUT/mocharc.json"
 
   step "4. conformance suite on the tensorflow backend (TFJS_TORCH_BACKENDS=tensorflow npx mocha)"
-  TFJS_TORCH_BACKENDS=tensorflow timeout --kill-after=30 2400 npx mocha --config "$OUT/mocharc.json" --reporter spec >"$LOG/mocha.log" 2>&1; rc=$?
+  TFJS_TORCH_BACKENDS=tensorflow TFJS_TORCH_BROWSER_BACKENDS=none timeout --kill-after=30 2400 npx mocha --config "$OUT/mocharc.json" --reporter spec >"$LOG/mocha.log" 2>&1; rc=$?
   PASS=$(grep -oE '[0-9]+ passing' "$LOG/mocha.log" | tail -1); FAILN=$(grep -oE '[0-9]+ failing' "$LOG/mocha.log" | tail -1)
   PEND=$(grep -oE '[0-9]+ pending' "$LOG/mocha.log" | tail -1)
   echo "${PASS:-0 passing}, ${FAILN:-0 failing}, ${PEND:-0 pending} (log: $LOG/mocha.log)"
