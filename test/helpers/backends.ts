@@ -17,7 +17,7 @@ import * as tf from '@tensorflow/tfjs';
  */
 const IN_NODE = typeof process !== 'undefined' && !!process.versions?.node;
 const BROWSER_LIST = (globalThis as { __TFJS_TORCH_BACKENDS__?: string }).__TFJS_TORCH_BACKENDS__;
-const DEFAULT_LIST = IN_NODE ? 'cpu,wasm,webgpu' : 'cpu';
+const DEFAULT_LIST = IN_NODE ? 'cpu,wasm,webgpu,tensorflow' : 'cpu';
 export const BACKENDS: string[] = (BROWSER_LIST ?? (IN_NODE ? process.env.TFJS_TORCH_BACKENDS : undefined) ?? DEFAULT_LIST)
   .split(',').map((s) => s.trim()).filter(Boolean);
 
@@ -70,6 +70,28 @@ async function probeNodeWebGPU(): Promise<string | null> {
   }
 }
 
+/**
+ * Node only: loads tfjs-node-gpu or tfjs-node (optional peer dependencies, which register the
+ * `tensorflow` backend) when installed. Returns null when one loaded, else the reason.
+ */
+async function probeTfjsNode(): Promise<string | null> {
+  await tf.ready(); // pin the default backend: tfjs-node registers 'tensorflow' with a higher priority
+  for (const spec of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+    try {
+      await import(spec);
+      if (tf.findBackendFactory('tensorflow')) return null;
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') return `${spec} is installed but does not load: ${(e as Error).message.split('\n')[0]}`;
+    }
+  }
+  return 'neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node is installed (optional; their install downloads ' +
+    'libtensorflow: `npm install @tensorflow/tfjs-node`, or `npm run gpu:check` on a CUDA machine)';
+}
+
+if (IN_NODE && BACKENDS.includes('tensorflow')) {
+  const why = await probeTfjsNode();
+  if (why) UNAVAILABLE.tensorflow = why;
+}
 if (IN_NODE && BACKENDS.includes('webgpu')) {
   const why = await probeNodeWebGPU();
   if (why) UNAVAILABLE.webgpu = why;
@@ -212,8 +234,8 @@ if (typeof afterEach === 'function') {
 if (typeof after === 'function') {
   after(function () {
     if (IN_NODE && Object.keys(tally).length > 0) {
-      const rows = Object.entries(tally).map(([b, r]) => `${b} ${r.passed} passed, ${r.failed} failed, ${r.pending} pending` +
-        (UNAVAILABLE[b] ? ` (unavailable: ${UNAVAILABLE[b]})` : ''));
+      const rows = BACKENDS.map((b) => (UNAVAILABLE[b] ? `${b} SKIPPED (${UNAVAILABLE[b]})`
+        : `${b} ${tally[b]?.passed ?? 0} passed, ${tally[b]?.failed ?? 0} failed, ${tally[b]?.pending ?? 0} pending`));
       console.log(`\n  per backend (this process): ${rows.join('; ')}`);
     }
     for (const name of BACKENDS) {
