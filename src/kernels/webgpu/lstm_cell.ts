@@ -1,0 +1,147 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { LayerWeights } from '../../functional/lstm.js';
+
+/**
+ * The LSTM gate math and state update of one time step as WGSL programs for tfjs's `webgpu`
+ * backend, registered as the `TorchLSTMCell` kernel. Per step the op-composed path dispatches
+ * about fifteen programs (bias adds, the four-way split, three sigmoids, two tanhs, products and
+ * a sum); this one dispatches two after the step's matmul: `c' = σ(f)·c + σ(i)·tanh(g)` and
+ * `h' = σ(o)·tanh(c')`. Each reads the step's row of the input projection in place (its row
+ * offset is a uniform), so the projection is not split into L step tensors either.
+ *
+ * The gate pre-activations are `(h·W_hhᵀ + b_hh) + (x·W_ihᵀ + b_ih)` in that order, and σ and tanh
+ * are the webgpu backend's own formulas, so it computes what the op-composed path computes on
+ * webgpu. Forward only: while a gradient tape records, the recurrence takes the op-composed path,
+ * whose gradients are the ones checked against PyTorch's autograd.
+ */
+export const TorchLSTMCell = 'TorchLSTMCell';
+
+interface WebGPUBackendLike {
+  runWebGPUProgram(program: object, inputs: tf.TensorInfo[], dtype: tf.DataType,
+    uniforms?: { type: string; data: number[] }[]): tf.TensorInfo;
+}
+
+const WORKGROUP = 64;
+/** WebGPU's minimum maxComputeWorkgroupsPerDimension: larger N·H take the op-composed path. */
+const MAX_GROUPS = 65535;
+
+/** The backend's own sigmoid and tanh (tfjs-backend-webgpu 4.22, unary_op_util). */
+const ACTIVATIONS = `
+  fn sigmoid_(a : f32) -> f32 { return 1.0 / (1.0 + exp(-1.0 * a)); }
+  fn tanh_(a : f32) -> f32 {
+    let e2x = exp(-2.0 * abs(a));
+    return sign(a) * (1.0 - e2x) / (1.0 + e2x);
+  }`;
+
+/** One step's `c'` (which = 'c') or `h'` (which = 'h'), an (N, H) output. */
+class CellProgram {
+  readonly variableNames: string[];
+  readonly outputShape: number[];
+  readonly shaderKey: string;
+  readonly dispatchLayout = { x: [0, 1] };
+  readonly dispatch: [number, number, number];
+  readonly workgroupSize: [number, number, number] = [WORKGROUP, 1, 1];
+  readonly size = true;
+  readonly uniforms = 'row0 : i32, hidden : i32,';
+
+  constructor(N: number, H: number, private readonly which: 'c' | 'h', private readonly bias: boolean) {
+    // HH = h·W_hhᵀ (N, 4H); PRE = x·W_ihᵀ for all steps (L·N, 4H); S = c (for c') or c' (for h').
+    this.variableNames = bias ? ['HH', 'PRE', 'S', 'BHH', 'BIH'] : ['HH', 'PRE', 'S'];
+    this.outputShape = [N, H];
+    this.dispatch = [Math.ceil((N * H) / WORKGROUP), 1, 1];
+    this.shaderKey = `torch_lstm_cell_${which}_${bias}`;
+  }
+
+  getUserCode(): string {
+    const gate = this.bias
+      ? '(HH[n * g4 + k] + BHH[k]) + (PRE[(uniforms.row0 + n) * g4 + k] + BIH[k])'
+      : 'HH[n * g4 + k] + PRE[(uniforms.row0 + n) * g4 + k]';
+    const body = this.which === 'c'
+      ? `let i = sigmoid_(gate(n, j));
+          let f = sigmoid_(gate(n, H + j));
+          let g = tanh_(gate(n, 2 * H + j));
+          setOutputAtIndex(index, f * S[index] + i * g);`
+      : `let o = sigmoid_(gate(n, 3 * H + j));
+          setOutputAtIndex(index, o * tanh_(S[index]));`;
+    return `${ACTIVATIONS}
+      fn gate(n : i32, k : i32) -> f32 {
+        let g4 = 4 * uniforms.hidden;
+        return ${gate};
+      }
+      fn main(index : i32) {
+        if (index < uniforms.size) {
+          let H = uniforms.hidden;
+          let n = index / H;
+          let j = index - n * H;
+          ${body}
+        }
+      }`;
+  }
+}
+
+let registered = false;
+
+function register(): void {
+  if (registered) return;
+  registered = true;
+  tf.registerKernel({ kernelName: TorchLSTMCell, backendName: 'webgpu', kernelFunc: ({ inputs, backend, attrs }) => {
+    const { which, row0 } = attrs as unknown as { which: 'c' | 'h'; row0: number };
+    const hh = inputs.hh as tf.TensorInfo;
+    const [N, G] = hh.shape as [number, number];
+    const H = G / 4;
+    const bias = inputs.b_hh !== undefined;
+    const program = new CellProgram(N, H, which, bias);
+    const ins = [hh, inputs.pre as tf.TensorInfo, inputs.state as tf.TensorInfo];
+    if (bias) ins.push(inputs.b_hh as tf.TensorInfo, inputs.b_ih as tf.TensorInfo);
+    return (backend as unknown as WebGPUBackendLike).runWebGPUProgram(program, ins, 'float32',
+      [{ type: 'int32', data: [row0] }, { type: 'int32', data: [H] }]);
+  } });
+}
+
+/** Whether a gradient tape is recording (then the differentiable op-composed path must run). */
+function taping(): boolean {
+  const engine = tf.engine() as unknown as { state: { gradientDepth: number } };
+  return engine.state.gradientDepth > 0;
+}
+
+/**
+ * One layer and direction on webgpu with the fused cell kernel, or null where it does not apply
+ * (another backend, a gradient being recorded, N·H beyond one dispatch dimension). Same contract
+ * as the op-composed `lstmLayer`: x (L, N, H_in) → output (L, N, H_out), final h and c.
+ */
+export function fusedLayerWebGPU(x: tf.Tensor, h0: tf.Tensor, c0: tf.Tensor, w: LayerWeights, reverse: boolean):
+  { output: tf.Tensor; h: tf.Tensor; c: tf.Tensor } | null {
+  const [L, N, I] = x.shape as [number, number, number];
+  const H = w.w_ih.shape[0]! / 4;
+  if (tf.getBackend() !== 'webgpu' || taping() || N === 0 || I === 0 || Math.ceil((N * H) / WORKGROUP) > MAX_GROUPS) return null;
+  if ((w.b_ih === undefined) !== (w.b_hh === undefined)) return null;
+  register();
+  // x·W_ihᵀ for all steps in one matmul (the bias b_ih is added per element in the cell).
+  const pre = tf.tidy(() => tf.matMul(tf.reshape(x, [L * N, I]) as tf.Tensor2D, w.w_ih as tf.Tensor2D, false, true));
+  const whhT = tf.transpose(w.w_hh);
+  const whrT = w.w_hr ? tf.transpose(w.w_hr) : undefined;
+  const bias = w.b_ih && w.b_hh ? { b_ih: w.b_ih, b_hh: w.b_hh } : {};
+  let h = h0;
+  let c = c0;
+  const outs: tf.Tensor[] = new Array(L);
+  for (let s = 0; s < L; s++) {
+    const t = reverse ? L - 1 - s : s;
+    const [hNew, cNew] = tf.tidy(() => {
+      const hh = tf.matMul(h as tf.Tensor2D, whhT as tf.Tensor2D);
+      const run = (which: 'c' | 'h', state: tf.Tensor) => tf.engine().runKernel(TorchLSTMCell,
+        { hh, pre, state, ...bias } as unknown as tf.NamedTensorMap, { which, row0: t * N } as unknown as tf.NamedAttrMap) as tf.Tensor;
+      const cn = run('c', c);
+      let hn = run('h', cn);
+      if (whrT) hn = tf.matMul(hn as tf.Tensor2D, whrT as tf.Tensor2D);
+      return [hn, cn];
+    }) as [tf.Tensor, tf.Tensor];
+    if (c !== c0) c.dispose();
+    c = cNew;
+    h = hNew;
+    outs[t] = h;
+  }
+  const output = tf.stack(outs);
+  for (const o of outs) if (o !== h) o.dispose();
+  tf.dispose([pre, whhT, ...(whrT ? [whrT] : [])]);
+  return { output, h, c };
+}
