@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { LayerWeights } from '../../functional/lstm.js';
 
 /**
  * The LSTM gate math and state update of one time step as WGSL programs for tfjs's `webgpu`
- * backend, registered as the `TorchLSTMCell` kernel. Per step the op-composed path dispatches
+ * backend, registered as the `TorchLSTMCell` kernel (webgl: ../webgl/lstm_cell.ts; the layer
+ * loop: ../lstm_cell_layer.ts). Per step the op-composed path dispatches
  * about fifteen programs (bias adds, the four-way split, three sigmoids, two tanhs, products and
  * a sum); this one dispatches two after the step's matmul: `c' = σ(f)·c + σ(i)·tanh(g)` and
  * `h' = σ(o)·tanh(c')`. Each reads the step's row of the input projection in place (its row
@@ -23,7 +23,7 @@ interface WebGPUBackendLike {
 
 const WORKGROUP = 64;
 /** WebGPU's minimum maxComputeWorkgroupsPerDimension: larger N·H take the op-composed path. */
-const MAX_GROUPS = 65535;
+export const MAX_WEBGPU_CELLS = 65535 * WORKGROUP;
 
 /** The backend's own sigmoid and tanh (tfjs-backend-webgpu 4.22, unary_op_util). */
 const ACTIVATIONS = `
@@ -81,7 +81,8 @@ class CellProgram {
 
 let registered = false;
 
-function register(): void {
+/** Registers `TorchLSTMCell` for the webgpu backend (once). */
+export function registerWebGPUCell(): void {
   if (registered) return;
   registered = true;
   tf.registerKernel({ kernelName: TorchLSTMCell, backendName: 'webgpu', kernelFunc: ({ inputs, backend, attrs }) => {
@@ -96,52 +97,4 @@ function register(): void {
     return (backend as unknown as WebGPUBackendLike).runWebGPUProgram(program, ins, 'float32',
       [{ type: 'int32', data: [row0] }, { type: 'int32', data: [H] }]);
   } });
-}
-
-/** Whether a gradient tape is recording (then the differentiable op-composed path must run). */
-function taping(): boolean {
-  const engine = tf.engine() as unknown as { state: { gradientDepth: number } };
-  return engine.state.gradientDepth > 0;
-}
-
-/**
- * One layer and direction on webgpu with the fused cell kernel, or null where it does not apply
- * (another backend, a gradient being recorded, N·H beyond one dispatch dimension). Same contract
- * as the op-composed `lstmLayer`: x (L, N, H_in) → output (L, N, H_out), final h and c.
- */
-export function fusedLayerWebGPU(x: tf.Tensor, h0: tf.Tensor, c0: tf.Tensor, w: LayerWeights, reverse: boolean):
-  { output: tf.Tensor; h: tf.Tensor; c: tf.Tensor } | null {
-  const [L, N, I] = x.shape as [number, number, number];
-  const H = w.w_ih.shape[0]! / 4;
-  if (tf.getBackend() !== 'webgpu' || taping() || N === 0 || I === 0 || Math.ceil((N * H) / WORKGROUP) > MAX_GROUPS) return null;
-  if ((w.b_ih === undefined) !== (w.b_hh === undefined)) return null;
-  register();
-  // x·W_ihᵀ for all steps in one matmul (the bias b_ih is added per element in the cell).
-  const pre = tf.tidy(() => tf.matMul(tf.reshape(x, [L * N, I]) as tf.Tensor2D, w.w_ih as tf.Tensor2D, false, true));
-  const whhT = tf.transpose(w.w_hh);
-  const whrT = w.w_hr ? tf.transpose(w.w_hr) : undefined;
-  const bias = w.b_ih && w.b_hh ? { b_ih: w.b_ih, b_hh: w.b_hh } : {};
-  let h = h0;
-  let c = c0;
-  const outs: tf.Tensor[] = new Array(L);
-  for (let s = 0; s < L; s++) {
-    const t = reverse ? L - 1 - s : s;
-    const [hNew, cNew] = tf.tidy(() => {
-      const hh = tf.matMul(h as tf.Tensor2D, whhT as tf.Tensor2D);
-      const run = (which: 'c' | 'h', state: tf.Tensor) => tf.engine().runKernel(TorchLSTMCell,
-        { hh, pre, state, ...bias } as unknown as tf.NamedTensorMap, { which, row0: t * N } as unknown as tf.NamedAttrMap) as tf.Tensor;
-      const cn = run('c', c);
-      let hn = run('h', cn);
-      if (whrT) hn = tf.matMul(hn as tf.Tensor2D, whrT as tf.Tensor2D);
-      return [hn, cn];
-    }) as [tf.Tensor, tf.Tensor];
-    if (c !== c0) c.dispose();
-    c = cNew;
-    h = hNew;
-    outs[t] = h;
-  }
-  const output = tf.stack(outs);
-  for (const o of outs) if (o !== h) o.dispose();
-  tf.dispose([pre, whhT, ...(whrT ? [whrT] : [])]);
-  return { output, h, c };
 }

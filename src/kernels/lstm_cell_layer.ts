@@ -1,0 +1,58 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { LayerWeights } from '../functional/lstm.js';
+import { MAX_WEBGPU_CELLS, TorchLSTMCell, registerWebGPUCell } from './webgpu/lstm_cell.js';
+import { registerWebGLCell } from './webgl/lstm_cell.js';
+
+/*
+ * The LSTM layer loop around the GPU cell kernel `TorchLSTMCell` (webgpu/lstm_cell.ts,
+ * webgl/lstm_cell.ts): per step, the recurrent matmul, then the kernel twice (c', then h').
+ */
+
+/** Whether a gradient tape is recording (then the differentiable op-composed path must run). */
+function taping(): boolean {
+  const engine = tf.engine() as unknown as { state: { gradientDepth: number } };
+  return engine.state.gradientDepth > 0;
+}
+
+/**
+ * One layer and direction on webgpu or webgl with the fused cell kernel, or null where it does
+ * not apply (another backend, a gradient being recorded, N·H beyond one webgpu dispatch). Same
+ * contract as the op-composed `lstmLayer`: x (L, N, H_in) → output (L, N, H_out), final h and c.
+ */
+export function fusedLayerGpu(x: tf.Tensor, h0: tf.Tensor, c0: tf.Tensor, w: LayerWeights, reverse: boolean):
+  { output: tf.Tensor; h: tf.Tensor; c: tf.Tensor } | null {
+  const [L, N, I] = x.shape as [number, number, number];
+  const H = w.w_ih.shape[0]! / 4;
+  const backend = tf.getBackend();
+  if ((backend !== 'webgpu' && backend !== 'webgl') || taping() || N === 0 || I === 0) return null;
+  if ((backend === 'webgpu' && N * H > MAX_WEBGPU_CELLS) || (w.b_ih === undefined) !== (w.b_hh === undefined)) return null;
+  if (backend === 'webgpu') registerWebGPUCell(); else registerWebGLCell();
+  // x·W_ihᵀ for all steps in one matmul (the bias b_ih is added per element in the cell).
+  const pre = tf.tidy(() => tf.matMul(tf.reshape(x, [L * N, I]) as tf.Tensor2D, w.w_ih as tf.Tensor2D, false, true));
+  const whhT = tf.transpose(w.w_hh);
+  const whrT = w.w_hr ? tf.transpose(w.w_hr) : undefined;
+  const bias = w.b_ih && w.b_hh ? { b_ih: w.b_ih, b_hh: w.b_hh } : {};
+  let h = h0;
+  let c = c0;
+  const outs: tf.Tensor[] = new Array(L);
+  for (let s = 0; s < L; s++) {
+    const t = reverse ? L - 1 - s : s;
+    const [hNew, cNew] = tf.tidy(() => {
+      const hh = tf.matMul(h as tf.Tensor2D, whhT as tf.Tensor2D);
+      const run = (which: 'c' | 'h', state: tf.Tensor) => tf.engine().runKernel(TorchLSTMCell,
+        { hh, pre, state, ...bias } as unknown as tf.NamedTensorMap, { which, row0: t * N } as unknown as tf.NamedAttrMap) as tf.Tensor;
+      const cn = run('c', c);
+      let hn = run('h', cn);
+      if (whrT) hn = tf.matMul(hn as tf.Tensor2D, whrT as tf.Tensor2D);
+      return [hn, cn];
+    }) as [tf.Tensor, tf.Tensor];
+    if (c !== c0) c.dispose();
+    c = cNew;
+    h = hNew;
+    outs[t] = h;
+  }
+  const output = tf.stack(outs);
+  for (const o of outs) if (o !== h) o.dispose();
+  tf.dispose([pre, whhT, ...(whrT ? [whrT] : [])]);
+  return { output, h, c };
+}
