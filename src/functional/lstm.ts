@@ -140,8 +140,8 @@ export function groupWeights<T>(flat: readonly T[], groups: number, hasBiases: b
 function lstmLayer<T>(alg: Algebra<T>, x: T, h0: T, c0: T, w: LayerWeights<T>, reverse: boolean) {
   const [L, N, inSize] = alg.shape(x) as [number, number, number];
   const gateSize = alg.shape(w.w_ih)[0]!;
-  // x·W_ihᵀ for all steps in one matmul; b_ih is added per step (a bias-fused matmul would hold
-  // a second projection-sized buffer on wasm).
+  // x·W_ihᵀ for all steps in one matmul, then + b_ih over all steps in one op: the same float32
+  // sums as torch's per-step `x·W_ihᵀ + b_ih`, one op instead of L.
   let pre: T;
   if (inSize === 0) {
     // input_size = 0: x·W_ihᵀ is all zeros (tfjs's wasm matmul with inner size 0 is not).
@@ -151,6 +151,11 @@ function lstmLayer<T>(alg: Algebra<T>, x: T, h0: T, c0: T, w: LayerWeights<T>, r
     const wihT = alg.transpose(w.w_ih);
     pre = alg.linear(x2, wihT);
     tf.dispose([...alg.parts(x2), ...alg.parts(wihT)]);
+  }
+  if (w.b_ih) {
+    const withBias = alg.add(pre, w.b_ih);
+    tf.dispose(alg.parts(pre));
+    pre = withBias;
   }
   // Torch parity: tf.unstack's gradient fails for a single slice, so L = 1 is a reshape.
   let steps: T[];
@@ -173,7 +178,7 @@ function lstmLayer<T>(alg: Algebra<T>, x: T, h0: T, c0: T, w: LayerWeights<T>, r
     // One tidy per step: the step's intermediates are freed at once (a recorded tape keeps its
     // own references), so memory stays at the projection, the outputs and O(N·H) state.
     const next = tf.tidy(() => {
-      const gates = alg.add(alg.linear(h, whhT, w.b_hh), w.b_ih ? alg.add(steps[t]!, w.b_ih) : steps[t]!);
+      const gates = alg.add(alg.linear(h, whhT, w.b_hh), steps[t]!);
       const [i, f, g, o] = alg.split(gates, 4, 1) as [T, T, T, T];
       const cNew = alg.add(alg.mul(alg.sigmoid(f), c), alg.mul(alg.sigmoid(i), alg.tanh(g)));
       let hNew = alg.mul(alg.sigmoid(o), alg.tanh(cNew));
