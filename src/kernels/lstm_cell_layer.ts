@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayerWeights } from '../functional/lstm.js';
-import { MAX_WEBGPU_CELLS, TorchLSTMCell, registerWebGPUCell } from './webgpu/lstm_cell.js';
+import { TorchLSTMCell } from './lstm_cell_kernel.js';
+import { MAX_WEBGPU_CELLS, registerWebGPUCell } from './webgpu/lstm_cell.js';
 import { registerWebGLCell } from './webgl/lstm_cell.js';
 
 /*
@@ -27,11 +28,14 @@ export function fusedLayerGpu(x: tf.Tensor, h0: tf.Tensor, c0: tf.Tensor, w: Lay
   if ((backend !== 'webgpu' && backend !== 'webgl') || taping() || N === 0 || I === 0) return null;
   if ((backend === 'webgpu' && N * H > MAX_WEBGPU_CELLS) || (w.b_ih === undefined) !== (w.b_hh === undefined)) return null;
   if (backend === 'webgpu') registerWebGPUCell(); else registerWebGLCell();
-  // x·W_ihᵀ for all steps in one matmul (the bias b_ih is added per element in the cell).
-  const pre = tf.tidy(() => tf.matMul(tf.reshape(x, [L * N, I]) as tf.Tensor2D, w.w_ih as tf.Tensor2D, false, true));
+  // x·W_ihᵀ + b_ih for all steps: one matmul and one add, as the op-composed path computes it.
+  const pre = tf.tidy(() => {
+    const p = tf.matMul(tf.reshape(x, [L * N, I]) as tf.Tensor2D, w.w_ih as tf.Tensor2D, false, true);
+    return w.b_ih ? tf.add(p, w.b_ih) : p;
+  });
   const whhT = tf.transpose(w.w_hh);
   const whrT = w.w_hr ? tf.transpose(w.w_hr) : undefined;
-  const bias = w.b_ih && w.b_hh ? { b_ih: w.b_ih, b_hh: w.b_hh } : {};
+  const bias = w.b_hh ? { b_hh: w.b_hh } : {};
   let h = h0;
   let c = c0;
   const outs: tf.Tensor[] = new Array(L);

@@ -1,5 +1,5 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { TorchLSTMCell } from '../webgpu/lstm_cell.js';
+import type * as tf from '@tensorflow/tfjs-core';
+import { registerCellKernel } from '../lstm_cell_kernel.js';
 
 /**
  * `TorchLSTMCell` for tfjs's `webgl` backend: the same two per-step programs as the WGSL ones
@@ -17,10 +17,10 @@ class CellProgramGL {
   readonly customUniforms = [{ name: 'row0', type: 'int' }];
 
   constructor(N: number, H: number, which: 'c' | 'h', bias: boolean) {
-    // HH = h·W_hhᵀ (N, 4H); PRE = x·W_ihᵀ for all steps (L·N, 4H); S = c (for c') or c' (for h').
-    this.variableNames = bias ? ['HH', 'PRE', 'S', 'BHH', 'BIH'] : ['HH', 'PRE', 'S'];
+    // HH = h·W_hhᵀ (N, 4H); PRE = x·W_ihᵀ + b_ih for all steps (L·N, 4H); S = c (for c') or c' (for h').
+    this.variableNames = bias ? ['HH', 'PRE', 'S', 'BHH'] : ['HH', 'PRE', 'S'];
     this.outputShape = [N, H];
-    const gate = bias ? '(getHH(n, k) + getBHH(k)) + (getPRE(row0 + n, k) + getBIH(k))' : 'getHH(n, k) + getPRE(row0 + n, k)';
+    const gate = bias ? '(getHH(n, k) + getBHH(k)) + getPRE(row0 + n, k)' : 'getHH(n, k) + getPRE(row0 + n, k)';
     const body = which === 'c'
       ? `float i = sigmoidT(gate(n, j));
         float f = sigmoidT(gate(n, ${H} + j));
@@ -44,19 +44,8 @@ class CellProgramGL {
   }
 }
 
-let registered = false;
-
 /** Registers `TorchLSTMCell` for the webgl backend (once). */
 export function registerWebGLCell(): void {
-  if (registered) return;
-  registered = true;
-  tf.registerKernel({ kernelName: TorchLSTMCell, backendName: 'webgl', kernelFunc: ({ inputs, backend, attrs }) => {
-    const { which, row0 } = attrs as unknown as { which: 'c' | 'h'; row0: number };
-    const hh = inputs.hh as tf.TensorInfo;
-    const [N, G] = hh.shape as [number, number];
-    const bias = inputs.b_hh !== undefined;
-    const ins = [hh, inputs.pre as tf.TensorInfo, inputs.state as tf.TensorInfo];
-    if (bias) ins.push(inputs.b_hh as tf.TensorInfo, inputs.b_ih as tf.TensorInfo);
-    return (backend as unknown as WebGLBackendLike).runWebGLProgram(new CellProgramGL(N, G / 4, which, bias), ins, 'float32', [[row0]]);
-  } });
+  registerCellKernel('webgl', ({ N, H, which, bias, row0, inputs }, backend) => (backend as WebGLBackendLike)
+    .runWebGLProgram(new CellProgramGL(N, H, which, bias), inputs, 'float32', [[row0]]));
 }

@@ -1,4 +1,5 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
+import { registerCellKernel } from '../lstm_cell_kernel.js';
 
 /**
  * The LSTM gate math and state update of one time step as WGSL programs for tfjs's `webgpu`
@@ -14,7 +15,6 @@ import * as tf from '@tensorflow/tfjs-core';
  * webgpu. Forward only: while a gradient tape records, the recurrence takes the op-composed path,
  * whose gradients are the ones checked against PyTorch's autograd.
  */
-export const TorchLSTMCell = 'TorchLSTMCell';
 
 interface WebGPUBackendLike {
   runWebGPUProgram(program: object, inputs: tf.TensorInfo[], dtype: tf.DataType,
@@ -45,8 +45,8 @@ class CellProgram {
   readonly uniforms = 'row0 : i32, hidden : i32,';
 
   constructor(N: number, H: number, private readonly which: 'c' | 'h', private readonly bias: boolean) {
-    // HH = h·W_hhᵀ (N, 4H); PRE = x·W_ihᵀ for all steps (L·N, 4H); S = c (for c') or c' (for h').
-    this.variableNames = bias ? ['HH', 'PRE', 'S', 'BHH', 'BIH'] : ['HH', 'PRE', 'S'];
+    // HH = h·W_hhᵀ (N, 4H); PRE = x·W_ihᵀ + b_ih for all steps (L·N, 4H); S = c (for c') or c' (for h').
+    this.variableNames = bias ? ['HH', 'PRE', 'S', 'BHH'] : ['HH', 'PRE', 'S'];
     this.outputShape = [N, H];
     this.dispatch = [Math.ceil((N * H) / WORKGROUP), 1, 1];
     this.shaderKey = `torch_lstm_cell_${which}_${bias}`;
@@ -54,7 +54,7 @@ class CellProgram {
 
   getUserCode(): string {
     const gate = this.bias
-      ? '(HH[n * g4 + k] + BHH[k]) + (PRE[(uniforms.row0 + n) * g4 + k] + BIH[k])'
+      ? '(HH[n * g4 + k] + BHH[k]) + PRE[(uniforms.row0 + n) * g4 + k]'
       : 'HH[n * g4 + k] + PRE[(uniforms.row0 + n) * g4 + k]';
     const body = this.which === 'c'
       ? `let i = sigmoid_(gate(n, j));
@@ -79,22 +79,9 @@ class CellProgram {
   }
 }
 
-let registered = false;
-
 /** Registers `TorchLSTMCell` for the webgpu backend (once). */
 export function registerWebGPUCell(): void {
-  if (registered) return;
-  registered = true;
-  tf.registerKernel({ kernelName: TorchLSTMCell, backendName: 'webgpu', kernelFunc: ({ inputs, backend, attrs }) => {
-    const { which, row0 } = attrs as unknown as { which: 'c' | 'h'; row0: number };
-    const hh = inputs.hh as tf.TensorInfo;
-    const [N, G] = hh.shape as [number, number];
-    const H = G / 4;
-    const bias = inputs.b_hh !== undefined;
-    const program = new CellProgram(N, H, which, bias);
-    const ins = [hh, inputs.pre as tf.TensorInfo, inputs.state as tf.TensorInfo];
-    if (bias) ins.push(inputs.b_hh as tf.TensorInfo, inputs.b_ih as tf.TensorInfo);
-    return (backend as unknown as WebGPUBackendLike).runWebGPUProgram(program, ins, 'float32',
-      [{ type: 'int32', data: [row0] }, { type: 'int32', data: [H] }]);
-  } });
+  registerCellKernel('webgpu', ({ N, H, which, bias, row0, inputs }, backend) => (backend as WebGPUBackendLike)
+    .runWebGPUProgram(new CellProgram(N, H, which, bias), inputs, 'float32',
+      [{ type: 'int32', data: [row0] }, { type: 'int32', data: [H] }]));
 }
