@@ -4,7 +4,7 @@ import { nn, torch } from 'tfjs-torch';
 import { describeEachBackend, expectNoLeak } from './helpers/backends.js';
 
 /** The fused kernel each backend's forward runs (the fixture specs check their numbers). */
-const FUSED: Record<string, string> = { cpu: 'TorchLSTMLayer', webgpu: 'TorchLSTMCell', webgl: 'TorchLSTMCell', wasm: 'TorchLSTMCell' };
+const FUSED: Record<string, string> = { cpu: 'TorchLSTMLayer', webgpu: 'TorchLSTMCell', webgl: 'TorchLSTMCell' };
 
 describeEachBackend('fused LSTM kernels: which one runs, and gradients through the reference path', (backend) => {
   it(`a forward runs ${FUSED[backend] ?? 'the op-composed path (no fused kernel on this backend yet)'}`, async () => {

@@ -3,7 +3,6 @@ import type { LayerWeights } from '../functional/lstm.js';
 import { TorchLSTMCell } from './lstm_cell_kernel.js';
 import { MAX_WEBGPU_CELLS, registerWebGPUCell } from './webgpu/lstm_cell.js';
 import { registerWebGLCell } from './webgl/lstm_cell.js';
-import { MAX_WASM_CELLS, registerWasmCell } from './wasm/lstm_cell.js';
 
 /*
  * The LSTM layer loop around the GPU cell kernel `TorchLSTMCell` (webgpu/lstm_cell.ts,
@@ -17,8 +16,8 @@ function taping(): boolean {
 }
 
 /**
- * One layer and direction with the fused cell kernel (webgpu, webgl; wasm for small N·H), or null
- * where it does not apply (another backend, a gradient being recorded, N·H past the backend's limit). Same
+ * One layer and direction on webgpu or webgl with the fused cell kernel, or null where it does
+ * not apply (another backend, a gradient being recorded, N·H beyond one webgpu dispatch). Same
  * contract as the op-composed `lstmLayer`: x (L, N, H_in) → output (L, N, H_out), final h and c.
  */
 export function fusedLayerGpu(x: tf.Tensor, h0: tf.Tensor, c0: tf.Tensor, w: LayerWeights, reverse: boolean):
@@ -26,10 +25,9 @@ export function fusedLayerGpu(x: tf.Tensor, h0: tf.Tensor, c0: tf.Tensor, w: Lay
   const [L, N, I] = x.shape as [number, number, number];
   const H = w.w_ih.shape[0]! / 4;
   const backend = tf.getBackend();
-  const limit: Record<string, number> = { webgpu: MAX_WEBGPU_CELLS, webgl: Infinity, wasm: MAX_WASM_CELLS };
-  if (!(backend in limit) || taping() || N === 0 || I === 0 || N * H > limit[backend]!) return null;
-  if ((w.b_ih === undefined) !== (w.b_hh === undefined)) return null;
-  if (backend === 'webgpu') registerWebGPUCell(); else if (backend === 'webgl') registerWebGLCell(); else registerWasmCell();
+  if ((backend !== 'webgpu' && backend !== 'webgl') || taping() || N === 0 || I === 0) return null;
+  if ((backend === 'webgpu' && N * H > MAX_WEBGPU_CELLS) || (w.b_ih === undefined) !== (w.b_hh === undefined)) return null;
+  if (backend === 'webgpu') registerWebGPUCell(); else registerWebGLCell();
   // x·W_ihᵀ + b_ih for all steps: one matmul and one add, as the op-composed path computes it.
   const pre = tf.tidy(() => {
     const p = tf.matMul(tf.reshape(x, [L * N, I]) as tf.Tensor2D, w.w_ih as tf.Tensor2D, false, true);
