@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { type LSTMCase, expectClose, fixture } from './helpers/fixtures.js';
-import { buildLSTM, caseInputs, label } from './helpers/lstm.js';
+import { buildLSTM, caseInputs, label, sumAll } from './helpers/lstm.js';
 import { describeEachBackend, expectNoLeak, gpuShare } from './helpers/backends.js';
 
 // Gradients sum over L·N steps and reach magnitudes in the hundreds, where float32 resolution
@@ -9,14 +9,6 @@ import { describeEachBackend, expectNoLeak, gpuShare } from './helpers/backends.
 const ATOL = 1e-4;
 const RTOL = 1.3e-6;
 const files = ['lstm/float32.json', 'lstm/extras.json'];
-
-/**
- * `t.sum()`. tfjs's webgl and webgpu Sum fail on an empty tensor (a NaN-sized buffer), so an empty
- * output is summed with one zero appended: the same value (0) and the same (empty) gradient.
- */
-function sumAll(t: tf.Tensor): tf.Scalar {
-  return (t.size > 0 ? tf.sum(t) : tf.sum(tf.concat([tf.reshape(t, [0]), tf.zeros([1])]))) as tf.Scalar;
-}
 
 describeEachBackend('nn.LSTM gradients of output.sum() match PyTorch autograd within 1e-4', (backend) => {
   const cases = files.flatMap((f) => fixture<{ cases: LSTMCase[] }>(f).cases).filter((k) => k.grads && !k.training);

@@ -20,3 +20,11 @@ export function label(c: LSTMCase): string {
   const sizes = `in=${c.config.input_size} H=${c.config.hidden_size} L,N from input ${JSON.stringify(c.input.shape)}`;
   return `${c.name} (${sizes})`;
 }
+
+/**
+ * `t.sum()`. tfjs's webgl and webgpu Sum fail on an empty tensor (a NaN-sized buffer), so an empty
+ * output is summed with one zero appended: the same value (0) and the same (empty) gradient.
+ */
+export function sumAll(t: tf.Tensor): tf.Scalar {
+  return (t.size > 0 ? tf.sum(t) : tf.sum(tf.concat([tf.reshape(t, [0]), tf.zeros([1])]))) as tf.Scalar;
+}

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { type FixtureTensor, type LSTMCase, fixture, flat, values } from './fixtures.js';
-import { buildLSTM, caseInputs, label } from './lstm.js';
+import { buildLSTM, caseInputs, label, sumAll } from './lstm.js';
 
 /**
  * Measures, on the current backend, the max |ours - torch| over every float32 LSTM fixture
@@ -47,7 +47,7 @@ export async function measureMaxDiffs(opts: { grads?: boolean } = {}): Promise<D
         tf.dispose([out, h, cN]);
         r.cases++;
         if (opts.grads !== false && c.grads && !c.training) {
-          const { value, grads } = tf.variableGrads(() => tf.sum(m.forward(x, hx)[0]) as tf.Scalar, m.parameters());
+          const { value, grads } = tf.variableGrads(() => sumAll(m.forward(x, hx)[0]), m.parameters());
           value.dispose();
           for (const [p] of m.named_parameters()) {
             const g = grads[m[p as `weight_${string}`].name]!;
@@ -56,7 +56,7 @@ export async function measureMaxDiffs(opts: { grads?: boolean } = {}): Promise<D
           }
           tf.dispose(grads);
           const wrt = hx ? [x, hx[0], hx[1]] : [x];
-          const g = tf.grads((...ins: tf.Tensor[]) => tf.sum(m.forward(ins[0]!, hx ? [ins[1]!, ins[2]!] : undefined)[0]))(wrt);
+          const g = tf.grads((...ins: tf.Tensor[]) => sumAll(m.forward(ins[0]!, hx ? [ins[1]!, ins[2]!] : undefined)[0]))(wrt);
           const keys = ['input', 'h_0', 'c_0'];
           for (let i = 0; i < g.length; i++) {
             bump(r.grad, await diff(g[i]!, c.grads[keys[i]!]!), `${name} d/d${keys[i]}`);
