@@ -27,7 +27,7 @@ export function sincos(x: tf.Tensor): [tf.Tensor, tf.Tensor] {
   return [tf.sin(x), tf.cos(x)];
 }
 
-// fdlibm's float32 constants (k_sinf.c, k_cosf.c).
+/** 2/π in float32 (fdlibm's e_rem_pio2f.c). */
 const INV_PIO2 = 6.3661974669e-01;
 
 /** `v` cut to its leading `bits` significant bits (exact in float32 for bits ≤ 24). */
@@ -47,6 +47,7 @@ const PIO2_PARTS = (() => {
   parts.push(Math.fround(rest));
   return parts;
 })();
+/** fdlibm's float32 minimax coefficients for sin (k_sinf.c) and cos (k_cosf.c) on [-π/4, π/4]. */
 const S = [-1.6666667163e-01, 8.3333337680e-03, -1.9841270114e-04, 2.7557314297e-06, -2.5050759689e-08, 1.5896910177e-10];
 const C = [4.1666667908e-02, -1.3888889225e-03, 2.4801587642e-05, -2.7557314297e-07, 2.0875723372e-09, -1.1359647598e-11];
 
@@ -61,7 +62,7 @@ function horner(z: tf.Tensor, c: readonly number[]): tf.Tensor {
  * sin and cos from float32 additions and multiplications only (fdlibm's algorithm): Cody–Waite
  * reduction `r = x - k·π/2` with π/2 in four parts, fdlibm's minimax polynomials on
  * [-π/4, π/4], then the quadrant `k mod 4` picks ±sin r or ±cos r. Within 1.5 ulp of the exact
- * value (absolute 2⁻²⁴ near zeros) for |x| < 2¹³·π/2; past that the reduction loses bits gradually.
+ * value for |x| < 2¹³·π/2 (test/trig.spec.ts); past that the reduction loses bits gradually.
  * Differentiable (its gradient is the polynomial's), backend-agnostic.
  */
 export function sincosF32(x: tf.Tensor): [tf.Tensor, tf.Tensor] {

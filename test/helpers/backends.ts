@@ -173,7 +173,7 @@ export async function useBackend(name: string): Promise<void> {
 
 /**
  * GPU shards. On SwiftShader (a CPU implementation of Vulkan) every fixture case on every GPU
- * backend would take about 25 minutes, past CI's budget, so by default the three GPU runs of one
+ * backend takes over half an hour (measured piecewise), past CI's budget, so by default the three GPU runs of one
  * `npm test` split the fixture cases between them: case i of a fixture list runs on the GPU run
  * whose shard is i mod 3 (forward cases), or i mod 6 (gradient and complex64 cases, which cost
  * 5-10x more per case), so that every forward case runs on one GPU backend in every run and half
