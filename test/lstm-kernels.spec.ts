@@ -25,20 +25,23 @@ describeEachBackend('fused LSTM kernels: which one runs, and gradients through t
     torch.manual_seed(0);
     const m = new nn.LSTM(3, 4);
     const x = tf.randomNormal([6, 2, 3]);
-    const [plain, hc] = m.forward(x);
-    let taped: tf.Tensor | null = null;
-    const { value, grads } = tf.variableGrads(() => {
-      const [o, hc2] = m.forward(x);
-      taped = tf.keep(tf.clone(o));
-      tf.dispose(hc2);
-      return tf.sum(o) as tf.Scalar;
-    }, m.parameters());
-    const a = (await plain.data()) as Float32Array;
-    const b = (await taped!.data()) as Float32Array;
-    const worst = a.reduce((w, v, i) => Math.max(w, Math.abs(v - b[i]!)), 0);
-    expect(worst).to.be.at.most(1e-6);
-    expect(Object.keys(grads).length).to.equal(4);
-    tf.dispose([x, plain, ...hc, taped!, value, ...Object.values(grads)]);
+    await expectNoLeak(async () => {
+      const [plain, hc] = m.forward(x);
+      let taped: tf.Tensor | null = null;
+      const { value, grads } = tf.variableGrads(() => {
+        const [o, hc2] = m.forward(x);
+        taped = tf.keep(tf.clone(o));
+        tf.dispose(hc2);
+        return tf.sum(o) as tf.Scalar;
+      }, m.parameters());
+      const a = (await plain.data()) as Float32Array;
+      const b = (await taped!.data()) as Float32Array;
+      const worst = a.reduce((w, v, i) => Math.max(w, Math.abs(v - b[i]!)), 0);
+      expect(worst).to.be.at.most(1e-6);
+      expect(Object.keys(grads).length).to.equal(4);
+      tf.dispose([plain, ...hc, taped!, value, ...Object.values(grads)]);
+    });
+    x.dispose();
     m.dispose();
   });
 });
