@@ -145,6 +145,8 @@ export const messages = {
   hxCount: 'tuple index out of range',
   hiddenDtype: 'mat1 and mat2 must have the same dtype',
   seedOverflow: 'Overflow when unpacking long',
+  numThreadsPositive: 'set_num_threads expects a positive integer',
+  numThreadsType: (got: string) => `set_num_threads expects an int, but got ${got}`,
   loadHeading: (cls: string) => `Error(s) in loading state_dict for ${cls}:`,
   missingKeys: (keys: readonly string[]) =>
     `Missing key(s) in state_dict: ${keys.map((k) => `"${k}"`).join(', ')}. `,

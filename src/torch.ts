@@ -3,6 +3,7 @@ export { Generator, default_generator } from './random/generator.js';
 export { format } from './format.js';
 export { load } from './io/torch_load.js';
 export { Device, device, set_default_device, get_default_device } from './device.js';
+export { set_num_threads, get_num_threads } from './threads.js';
 export {
   dtype, float32, float64, float16, bfloat16, complex64, complex128, int32, int64, bool,
   float, double, cfloat, half, long, int,

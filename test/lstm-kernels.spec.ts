@@ -1,10 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { nn, torch } from 'tfjs-torch';
+import { lastRunThreads } from '../src/kernels/wasm/simd_runtime.js';
 import { describeEachBackend, expectNoLeak } from './helpers/backends.js';
 
 /** The fused kernel each backend's forward runs (the fixture specs check their numbers). */
-const FUSED: Record<string, string> = { cpu: 'TorchLSTMLayer', webgpu: 'TorchLSTMCell', webgl: 'TorchLSTMCell' };
+const FUSED: Record<string, string> = {
+  cpu: 'TorchLSTMLayer', wasm: 'TorchLSTMLayer', webgpu: 'TorchLSTMCell', webgl: 'TorchLSTMCell',
+};
 
 describeEachBackend('fused LSTM kernels: which one runs, and gradients through the reference path', (backend) => {
   it(`a forward runs ${FUSED[backend] ?? 'the op-composed path (no fused kernel on this backend yet)'}`, async () => {
@@ -44,4 +47,57 @@ describeEachBackend('fused LSTM kernels: which one runs, and gradients through t
     x.dispose();
     m.dispose();
   });
+});
+
+/** Runs `forward` on the model and returns its output and final state as plain arrays. */
+async function run(m: nn.LSTM, x: tf.Tensor): Promise<Float32Array[]> {
+  const [o, [h, c]] = m.forward(x);
+  const out = [await o.data(), await h.data(), await c.data()] as Float32Array[];
+  tf.dispose([o, h, c]);
+  return out;
+}
+
+describeEachBackend('the wasm SIMD kernel on several threads', (backend) => {
+  if (backend !== 'wasm') return;
+  const threads = torch.get_num_threads();
+  after(() => torch.set_num_threads(threads));
+
+  // Sizes past the one-thread threshold, hidden sizes that are not multiples of 4, proj_size
+  // not a multiple of 16, both directions: every padding path of the kernel.
+  for (const [name, opts, I, H, N] of [
+    ['2 layers, bidirectional', { num_layers: 2, bidirectional: true }, 17, 38, 16],
+    ['proj_size 13, batch_first', { proj_size: 13, batch_first: true }, 9, 61, 24],
+    ['no biases', { bias: false }, 5, 64, 8],
+  ] as const) {
+    it(`${name}: 1 and 3 threads give the same bits, and the cpu kernel's values within 1e-5`, async () => {
+      torch.manual_seed(3);
+      const m = new nn.LSTM(I, H, opts);
+      const x = tf.randomNormal(opts.batch_first ? [N, 7, I] : [7, N, I]);
+      let one: Float32Array[] = [];
+      let three: Float32Array[] = [];
+      await expectNoLeak(async () => {
+        torch.set_num_threads(1);
+        one = await run(m, x);
+        expect(lastRunThreads()).to.equal(1);
+        torch.set_num_threads(3);
+        three = await run(m, x);
+        expect(lastRunThreads()).to.equal(3);
+      });
+      for (let i = 0; i < 3; i++) expect(Array.from(three[i]!)).to.deep.equal(Array.from(one[i]!));
+      await tf.setBackend('cpu');
+      try {
+        const xs = tf.tensor(await x.data(), x.shape);
+        const ref = await run(m, xs);
+        xs.dispose();
+        for (let i = 0; i < 3; i++) {
+          const worst = ref[i]!.reduce((w, v, j) => Math.max(w, Math.abs(v - one[i]![j]!)), 0);
+          expect(worst, `output ${i}`).to.be.at.most(1e-5);
+        }
+      } finally {
+        await tf.setBackend('wasm');
+      }
+      x.dispose();
+      m.dispose();
+    });
+  }
 });

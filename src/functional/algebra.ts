@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { splitColumns, unstack0 } from '../kernels/unstack.js';
 import { fusedLayerCpu } from '../kernels/cpu/lstm_layer.js';
 import { fusedLayerGpu } from '../kernels/lstm_cell_layer.js';
+import { fusedLayerWasm } from '../kernels/wasm/lstm_layer.js';
 import type { LayerWeights } from './lstm.js';
 
 /**
@@ -58,5 +59,6 @@ export const real: Algebra<tf.Tensor> = {
   parts: (a) => [a],
   fromParts: (ts) => ts,
   addScalar: (a, s) => tf.add(a, s),
-  fusedLayer: (x, h0, c0, w, reverse) => fusedLayerCpu(x, h0, c0, w, reverse) ?? fusedLayerGpu(x, h0, c0, w, reverse),
+  fusedLayer: (x, h0, c0, w, reverse) => fusedLayerCpu(x, h0, c0, w, reverse) ?? fusedLayerWasm(x, h0, c0, w, reverse)
+    ?? fusedLayerGpu(x, h0, c0, w, reverse),
 };

@@ -18,12 +18,11 @@ let registered = false;
  * plain JavaScript over the weights in torch's layout, with no per-step tensors: the input projection
  * for all steps first, then per step `gates = (h·W_hhᵀ + b_hh) + pre[t]` accumulated in double,
  * the gate math, and the projection; h and c are rounded to float32 each step like torch's.
- * The gradient is backpropagation through time in JavaScript (the forward is recomputed with a
- * tape), checked against PyTorch's autograd by the same fixtures as the op-composed path.
  */
 function register(): void {
   if (registered) return;
   registered = true;
+  registerLayerGradient();
   tf.registerKernel({ kernelName: TorchLSTMLayer, backendName: 'cpu', kernelFunc: ({ inputs, backend, attrs }) => {
     const b = backend as unknown as CpuBackendLike;
     const get = (n: string) => (inputs[n] as tf.TensorInfo | undefined);
@@ -38,6 +37,18 @@ function register(): void {
     return [b.makeTensorInfo([L, N, P], 'float32', r.out), b.makeTensorInfo([N, P], 'float32', r.h),
       b.makeTensorInfo([N, H], 'float32', r.c)];
   } });
+}
+
+let gradientRegistered = false;
+
+/**
+ * Registers TorchLSTMLayer's gradient (for every backend's kernel of that name): backpropagation
+ * through time in JavaScript (the forward is recomputed with a tape), checked against PyTorch's
+ * autograd by the same fixtures as the op-composed path.
+ */
+export function registerLayerGradient(): void {
+  if (gradientRegistered) return;
+  gradientRegistered = true;
   tf.registerGradient({
     kernelName: TorchLSTMLayer,
     inputsToSave: [...INPUTS],

@@ -1,0 +1,269 @@
+// One LSTM layer in one direction, float32, in WebAssembly SIMD: the `wasm` backend's
+// TorchLSTMLayer kernel (src/kernels/wasm/lstm_layer.ts drives it). AssemblyScript, compiled by
+// scripts/build-wasm.mjs twice: single-threaded, and with threads (shared memory, one `run` per
+// thread, spin-then-wait barriers between the phases of each step).
+//
+// Math (torch's CPU LSTM, gate order i, f, g, o; N rows, H units, K = input or hidden width):
+//   pre[t]   = x[t]·W_ihᵀ + (b_ih + b_hh)                 all L steps first, one GEMM
+//   gates    = pre[t] + h·W_hhᵀ                              per step
+//   c        = σ(f)·c + σ(i)·tanh(g);  h = σ(o)·tanh(c);  h = h·W_hrᵀ when projecting
+//
+// Weights are packed in panels of 16 columns: panel p holds units 4p..4p+3 of the four gates,
+// for every k: [i0..i3 f0..f3 g0..g3 o0..o3], so one panel's 4 accumulators hold whole cells and
+// the gate math runs on them in registers. Units are padded to Hp (multiple of 4) with zero
+// weights: padded cells stay 0. The projection's W_hrᵀ is packed in panels of 16 output columns.
+//
+// All buffers are laid out by the JavaScript driver; every pointer is a byte offset.
+
+// Control block (i32 words), written by the driver before each run.
+const C_L: i32 = 0;        // steps
+const C_N: i32 = 1;        // rows (batch)
+const C_I: i32 = 2;        // input width
+const C_HP: i32 = 3;       // padded units (multiple of 4)
+const C_S: i32 = 4;        // stride of h / output rows (floats)
+const C_PQ: i32 = 5;       // projection panels (0: no projection)
+const C_REV: i32 = 6;      // 1: walk the steps backwards
+const C_THREADS: i32 = 7;  // threads taking part in this run
+const C_X: i32 = 8;        // x (L, N, I)
+const C_WIH: i32 = 9;      // packed W_ihᵀ: Hp/4 panels of I·16
+const C_WHH: i32 = 10;     // packed W_hhᵀ: Hp/4 panels of S·16 (rows ≥ the real width are zero)
+const C_BIAS: i32 = 11;    // packed b_ih + b_hh: Hp/4 panels of 16
+const C_WHR: i32 = 12;     // packed W_hrᵀ: PQ panels of Hp·16
+const C_H0: i32 = 13;      // h_0 (N, S)
+const C_C: i32 = 14;       // c (N, Hp): c_0 in, c_n out
+const C_PRE: i32 = 15;     // scratch (L·N, 4·Hp)
+const C_HC: i32 = 16;      // scratch (N, Hp): o·tanh(c) before the projection
+const C_Y: i32 = 17;       // output (L, N, S); its last written step is h_n
+const C_BAR: i32 = 18;     // barrier: two i32 (arrivals, generation)
+
+const SPIN: i32 = 20000;
+
+@inline function ctrl(base: usize, i: i32): i32 { return load<i32>(base + (<usize>i << 2)); }
+
+/** Waits until every thread of the run has arrived (spins, then sleeps). */
+function barrier(bar: usize, threads: i32): void {
+  if (threads <= 1) return;
+  if (ASC_FEATURE_THREADS) {
+    const gen = atomic.load<i32>(bar + 4);
+    if (atomic.add<i32>(bar, 1) == threads - 1) {
+      atomic.store<i32>(bar, 0);
+      atomic.add<i32>(bar + 4, 1);
+      atomic.notify(bar + 4);
+    } else {
+      let spins = 0;
+      while (atomic.load<i32>(bar + 4) == gen) {
+        if (++spins > SPIN) atomic.wait<i32>(bar + 4, gen, -1);
+      }
+    }
+  }
+}
+
+// ---- float32 activations on 4 lanes (Cephes expf / tanhf, ≤ 2 ulp on their ranges) ----
+
+@inline function vexp(x: v128): v128 {
+  x = f32x4.min(f32x4.max(x, f32x4.splat(-87.3)), f32x4.splat(88.3));
+  const n = f32x4.floor(f32x4.add(f32x4.mul(x, f32x4.splat(1.44269504088896341)), f32x4.splat(0.5)));
+  const r = f32x4.sub(f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375))), f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
+  const z = f32x4.mul(r, r);
+  let y = f32x4.splat(1.9875691500e-4);
+  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(1.3981999507e-3));
+  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(8.3334519073e-3));
+  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(4.1665795894e-2));
+  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(1.6666665459e-1));
+  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(5.0000001201e-1));
+  y = f32x4.add(f32x4.add(f32x4.mul(y, z), r), f32x4.splat(1.0));
+  const e = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  return f32x4.mul(y, e);
+}
+
+@inline function vsigmoid(x: v128): v128 {
+  const one = f32x4.splat(1.0);
+  return f32x4.div(one, f32x4.add(one, vexp(f32x4.neg(x))));
+}
+
+@inline function vtanh(x: v128): v128 {
+  const ax = f32x4.abs(x);
+  // |x| ≥ 0.625: 1 - 2/(e^{2|x|} + 1), with x's sign.
+  const one = f32x4.splat(1.0);
+  const big = f32x4.sub(one, f32x4.div(f32x4.splat(2.0), f32x4.add(vexp(f32x4.add(ax, ax)), one)));
+  const signed = v128.or(big, v128.and(x, i32x4.splat(0x80000000)));
+  // |x| < 0.625: x + x³·P(x²).
+  const z = f32x4.mul(x, x);
+  let p = f32x4.splat(-5.70498872745e-3);
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(2.06390887954e-2));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-5.37397155531e-2));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(1.33314422036e-1));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-3.33332819422e-1));
+  const small = f32x4.add(f32x4.mul(f32x4.mul(p, z), x), x);
+  return v128.bitselect(small, signed, f32x4.lt(ax, f32x4.splat(0.625)));
+}
+
+/** c and h for one row and one panel (4 units) from the gate accumulators. */
+@inline function cell(ai: v128, af: v128, ag: v128, ao: v128, cPtr: usize, hPtr: usize): void {
+  const c = f32x4.add(f32x4.mul(vsigmoid(af), v128.load(cPtr)), f32x4.mul(vsigmoid(ai), vtanh(ag)));
+  v128.store(cPtr, c);
+  v128.store(hPtr, f32x4.mul(vsigmoid(ao), vtanh(c)));
+}
+
+// ---- GEMM panels: rows of A (stride lda floats) times one packed panel (K·16 floats) ----
+
+/**
+ * Two rows of `A·panel`, accumulated onto the 16-float rows at acc0/acc1 (read, then written
+ * to out0/out1); A rows a0/a1 of K floats.
+ */
+@inline function panel2(a0: usize, a1: usize, w: usize, k: i32, init0: usize, init1: usize,
+  out0: usize, out1: usize, gate: bool, c0: usize, c1: usize): void {
+  let s00 = v128.load(init0); let s01 = v128.load(init0, 16); let s02 = v128.load(init0, 32); let s03 = v128.load(init0, 48);
+  let s10 = v128.load(init1); let s11 = v128.load(init1, 16); let s12 = v128.load(init1, 32); let s13 = v128.load(init1, 48);
+  for (let p = 0; p < k; p++) {
+    const x0 = v128.load32_splat(a0 + (<usize>p << 2));
+    const x1 = v128.load32_splat(a1 + (<usize>p << 2));
+    const wp = w + (<usize>p << 6);
+    const w0 = v128.load(wp); const w1 = v128.load(wp, 16); const w2 = v128.load(wp, 32); const w3 = v128.load(wp, 48);
+    s00 = f32x4.add(s00, f32x4.mul(x0, w0)); s01 = f32x4.add(s01, f32x4.mul(x0, w1));
+    s02 = f32x4.add(s02, f32x4.mul(x0, w2)); s03 = f32x4.add(s03, f32x4.mul(x0, w3));
+    s10 = f32x4.add(s10, f32x4.mul(x1, w0)); s11 = f32x4.add(s11, f32x4.mul(x1, w1));
+    s12 = f32x4.add(s12, f32x4.mul(x1, w2)); s13 = f32x4.add(s13, f32x4.mul(x1, w3));
+  }
+  if (gate) {
+    cell(s00, s01, s02, s03, c0, out0);
+    cell(s10, s11, s12, s13, c1, out1);
+  } else {
+    v128.store(out0, s00); v128.store(out0, s01, 16); v128.store(out0, s02, 32); v128.store(out0, s03, 48);
+    v128.store(out1, s10); v128.store(out1, s11, 16); v128.store(out1, s12, 32); v128.store(out1, s13, 48);
+  }
+}
+
+/** One row of `A·panel` (the odd row left over by panel2). */
+@inline function panel1(a0: usize, w: usize, k: i32, init0: usize, out0: usize, gate: bool, c0: usize): void {
+  let s00 = v128.load(init0); let s01 = v128.load(init0, 16); let s02 = v128.load(init0, 32); let s03 = v128.load(init0, 48);
+  for (let p = 0; p < k; p++) {
+    const x0 = v128.load32_splat(a0 + (<usize>p << 2));
+    const wp = w + (<usize>p << 6);
+    s00 = f32x4.add(s00, f32x4.mul(x0, v128.load(wp))); s01 = f32x4.add(s01, f32x4.mul(x0, v128.load(wp, 16)));
+    s02 = f32x4.add(s02, f32x4.mul(x0, v128.load(wp, 32))); s03 = f32x4.add(s03, f32x4.mul(x0, v128.load(wp, 48)));
+  }
+  if (gate) {
+    cell(s00, s01, s02, s03, c0, out0);
+  } else {
+    v128.store(out0, s00); v128.store(out0, s01, 16); v128.store(out0, s02, 32); v128.store(out0, s03, 48);
+  }
+}
+
+/** A zero panel row, for accumulations that start from 0 (the projection). */
+const ZEROS: usize = memory.data(64, 16);
+
+/**
+ * out[r, panel] = init[r, panel] + A[r]·panel for rows 0..m, panels [p0, p1) of width 16.
+ * init: panel p of row r starts at init + p·initPanel + r·initStride floats (0 strides repeat it).
+ * gate: out holds h (4 floats per panel, stride outStride) and c is updated, instead of 16 floats.
+ */
+function gemm(a: usize, lda: i32, m: i32, w: usize, k: i32, p0: i32, p1: i32, init: usize, initPanel: i32,
+  initStride: i32, out: usize, outStride: i32, gate: bool, c: usize, cStride: i32): void {
+  const outW: i32 = gate ? 4 : 16;
+  for (let p = p0; p < p1; p++) {
+    const wp = w + (<usize>(p * k) << 6);
+    const ip = init + (<usize>(p * initPanel) << 2);
+    let r = 0;
+    for (; r + 1 < m; r += 2) {
+      panel2(a + (<usize>(r * lda) << 2), a + (<usize>((r + 1) * lda) << 2), wp, k,
+        ip + (<usize>(r * initStride) << 2), ip + (<usize>((r + 1) * initStride) << 2),
+        out + (<usize>(r * outStride + p * outW) << 2), out + (<usize>((r + 1) * outStride + p * outW) << 2),
+        gate, c + (<usize>(r * cStride + p * 4) << 2), c + (<usize>((r + 1) * cStride + p * 4) << 2));
+    }
+    if (r < m) {
+      panel1(a + (<usize>(r * lda) << 2), wp, k, ip + (<usize>(r * initStride) << 2),
+        out + (<usize>(r * outStride + p * outW) << 2), gate, c + (<usize>(r * cStride + p * 4) << 2));
+    }
+  }
+}
+
+/** This thread's share [lo, hi) of n panels. */
+@inline function shareLo(n: i32, tid: i32, threads: i32): i32 { return <i32>((<i64>n * tid) / threads); }
+
+/** Runs the layer (every thread of the run calls this with its id; thread 0 is the caller). */
+export function run(base: usize, tid: i32): void {
+  const L = ctrl(base, C_L); const N = ctrl(base, C_N); const I = ctrl(base, C_I);
+  const Hp = ctrl(base, C_HP); const S = ctrl(base, C_S); const PQ = ctrl(base, C_PQ);
+  const rev = ctrl(base, C_REV); const threads = ctrl(base, C_THREADS);
+  const x = <usize>ctrl(base, C_X); const wih = <usize>ctrl(base, C_WIH); const whh = <usize>ctrl(base, C_WHH);
+  const bias = <usize>ctrl(base, C_BIAS); const whr = <usize>ctrl(base, C_WHR); const h0 = <usize>ctrl(base, C_H0);
+  const c = <usize>ctrl(base, C_C); const pre = <usize>ctrl(base, C_PRE); const hc = <usize>ctrl(base, C_HC);
+  const y = <usize>ctrl(base, C_Y); const bar = base + (<usize>C_BAR << 2);
+  const panels = Hp >> 2;
+  const G = Hp << 2;
+  const g0 = shareLo(panels, tid, threads);
+  const g1 = shareLo(panels, tid + 1, threads);
+  const q0 = shareLo(PQ, tid, threads);
+  const q1 = shareLo(PQ, tid + 1, threads);
+  // The input projection of every step, plus both biases.
+  gemm(x, I, L * N, wih, I, g0, g1, bias, 16, 0, pre, G, false, 0, 0);
+  // Each thread reads only its own panels of pre and c below: no barrier needed yet.
+  let prev = h0;
+  for (let s = 0; s < L; s++) {
+    const t = rev ? L - 1 - s : s;
+    const yt = y + (<usize>(t * N * S) << 2);
+    const cellOut = PQ ? hc : yt;
+    const cellStride = PQ ? Hp : S;
+    gemm(prev, S, N, whh, S, g0, g1, pre + (<usize>(t * N * G) << 2), 16, G, cellOut, cellStride, true, c, Hp);
+    barrier(bar, threads);
+    if (PQ) {
+      gemm(hc, Hp, N, whr, Hp, q0, q1, ZEROS, 0, 0, yt, S, false, 0, 0);
+      barrier(bar, threads);
+    }
+    prev = yt;
+  }
+}
+
+/**
+ * Packs a torch (4H, K) gate weight (rows i, f, g, o) into Hp/4 panels of kp·16 floats; rows
+ * k ≥ K and units ≥ H are zero.
+ */
+export function packGates(src: usize, dst: usize, H: i32, K: i32, Hp: i32, kp: i32): void {
+  for (let p = 0; p < (Hp >> 2); p++) {
+    for (let k = 0; k < kp; k++) {
+      const d = dst + (<usize>((p * kp + k) * 16) << 2);
+      for (let q = 0; q < 4; q++) {
+        for (let l = 0; l < 4; l++) {
+          const u = p * 4 + l;
+          const v: f32 = u < H && k < K ? load<f32>(src + (<usize>((q * H + u) * K + k) << 2)) : 0;
+          store<f32>(d + (<usize>(q * 4 + l) << 2), v);
+        }
+      }
+    }
+  }
+}
+
+/** Packs b_ih + b_hh (either may be absent: ptr 0) into Hp/4 panels of 16 floats. */
+export function packBias(bih: usize, bhh: usize, dst: usize, H: i32, Hp: i32): void {
+  for (let p = 0; p < (Hp >> 2); p++) {
+    for (let q = 0; q < 4; q++) {
+      for (let l = 0; l < 4; l++) {
+        const u = p * 4 + l;
+        let v: f32 = 0;
+        if (u < H) {
+          const j = <usize>(q * H + u) << 2;
+          if (bih) v = load<f32>(bih + j);
+          if (bhh) v = bhh && bih ? v + load<f32>(bhh + j) : load<f32>(bhh + j);
+        }
+        store<f32>(dst + (<usize>(p * 16 + q * 4 + l) << 2), v);
+      }
+    }
+  }
+}
+
+/** Packs torch's W_hr (P, H) as W_hrᵀ in PQ panels of Hp·16 floats (16 output columns each). */
+export function packProj(src: usize, dst: usize, P: i32, H: i32, Hp: i32, PQ: i32): void {
+  for (let q = 0; q < PQ; q++) {
+    for (let k = 0; k < Hp; k++) {
+      for (let j = 0; j < 16; j++) {
+        const col = q * 16 + j;
+        const v: f32 = col < P && k < H ? load<f32>(src + (<usize>(col * H + k) << 2)) : 0;
+        store<f32>(dst + (<usize>((q * Hp + k) * 16 + j) << 2), v);
+      }
+    }
+  }
+}
+
+/** Where the driver may start laying out buffers. */
+export function heapBase(): usize { return (__heap_base + 63) & ~<usize>63; }

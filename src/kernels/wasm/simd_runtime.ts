@@ -1,0 +1,209 @@
+import { LSTM_LAYER_SIMD, LSTM_LAYER_SIMD_THREADS } from './lstm_layer_binary.js';
+
+/*
+ * The WebAssembly module behind the wasm backend's TorchLSTMLayer (assembly/lstm_layer.ts): its
+ * instance, its memory, and in Node a pool of worker threads that run the same module on the same
+ * shared memory. A run is synchronous (tfjs kernels are): the caller writes the control block,
+ * wakes the workers through an atomic counter, runs its own share, and returns once every thread
+ * has passed the kernel's last barrier.
+ */
+
+/** The kernel's exports (assembly/lstm_layer.ts). */
+export interface LayerExports {
+  run(base: number, tid: number): void;
+  packGates(src: number, dst: number, H: number, K: number, Hp: number, kp: number): void;
+  packBias(bih: number, bhh: number, dst: number, H: number, Hp: number): void;
+  packProj(src: number, dst: number, P: number, H: number, Hp: number, PQ: number): void;
+  heapBase(): number;
+}
+
+/** Control block words shared with the kernel (C_* in assembly/lstm_layer.ts) and the workers. */
+export const CTRL = {
+  L: 0, N: 1, I: 2, HP: 3, S: 4, PQ: 5, REV: 6, THREADS: 7, X: 8, WIH: 9, WHH: 10, BIAS: 11, WHR: 12,
+  H0: 13, C: 14, PRE: 15, HC: 16, Y: 17, BAR: 18, JOB: 24, READY: 25, QUIT: 26,
+} as const;
+const CTRL_BYTES = 128;
+const PAGE = 65536;
+
+/** What a kernel run needs: the exports, a bump allocator over the memory, and `run`. */
+export interface Runtime {
+  exports: LayerExports;
+  memory: WebAssembly.Memory;
+  /** Threads available to a run (1 without a pool). */
+  threads: number;
+  /** Byte offset of the control block. */
+  base: number;
+  /** Frees every allocation (call at the start of a kernel). */
+  reset(): void;
+  /** Allocates `floats` float32s, 64-byte aligned; returns the byte offset. */
+  alloc(floats: number): number;
+  /** A Float32Array over the memory (re-made after growth). */
+  f32(): Float32Array;
+  i32(): Int32Array;
+  /** Runs the kernel with `threads` threads (≤ this.threads). */
+  run(threads: number): void;
+}
+
+let runtime: Runtime | null | undefined;
+let lastThreads = 0;
+
+/** How many threads the last kernel run used (0 before any): for tests and benchmarks. */
+export function lastRunThreads(): number {
+  return lastThreads;
+}
+let requestedThreads: number | null = null;
+
+/**
+ * Sets how many threads the wasm kernel uses (torch.set_num_threads): a running pool of another
+ * size is stopped, and the next run starts one of the new size.
+ */
+export function setRequestedThreads(n: number): void {
+  requestedThreads = n;
+  if (runtime !== undefined && (runtime === null || runtime.threads !== n)) shutdown();
+}
+
+/** The threads the wasm kernel is set to use (torch.get_num_threads). */
+export function requestedThreadCount(): number {
+  return defaultThreads();
+}
+
+interface WorkerThreads {
+  Worker: new (code: string, opts: object) => { unref(): void; terminate(): Promise<number> };
+}
+
+/** Node's worker_threads, reached without an import (browser bundles never see it). */
+function workerThreads(): WorkerThreads | null {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  if (typeof SharedArrayBuffer === 'undefined' || !proc?.getBuiltinModule) return null;
+  return (proc.getBuiltinModule('node:worker_threads') as WorkerThreads | undefined) ?? null;
+}
+
+function defaultThreads(): number {
+  if (requestedThreads !== null) return requestedThreads;
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const os = proc?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number } | undefined;
+  // Torch parity: torch defaults to one thread per physical core; we cap at 8 (barriers per step).
+  return Math.min(8, os?.availableParallelism?.() ?? 1);
+}
+
+const WORKER_SOURCE = `
+const { workerData } = require('worker_threads');
+const { module, memory, base, tid, spin } = workerData;
+const inst = new WebAssembly.Instance(module, { env: { memory } });
+const w = new Int32Array(memory.buffer, base, 32);
+Atomics.add(w, ${CTRL.READY}, 1);
+Atomics.notify(w, ${CTRL.READY});
+let seen = 0;
+for (;;) {
+  let n = 0;
+  while (Atomics.load(w, ${CTRL.JOB}) === seen) if (++n > spin) { Atomics.wait(w, ${CTRL.JOB}, seen); n = 0; }
+  seen = Atomics.load(w, ${CTRL.JOB});
+  if (Atomics.load(w, ${CTRL.QUIT})) break;
+  if (tid < Atomics.load(w, ${CTRL.THREADS})) inst.exports.run(base, tid);
+}
+`;
+
+/** Iterations a worker spins on the job counter before it sleeps (a run's start costs a wake-up then). */
+const WORKER_SPIN = 200000;
+
+let workers: { terminate(): Promise<number> }[] = [];
+
+function shutdown(): void {
+  if (runtime && workers.length) {
+    const w = runtime.i32();
+    const at = runtime.base >> 2;
+    Atomics.store(w, at + CTRL.QUIT, 1);
+    Atomics.add(w, at + CTRL.JOB, 1);
+    Atomics.notify(w, at + CTRL.JOB);
+  }
+  workers = [];
+  runtime = undefined;
+}
+
+function decode(b64: string): Uint8Array {
+  const s = atob(b64);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+/**
+ * The runtime, made on first use; null where WebAssembly SIMD is unavailable (or, in a browser's
+ * main thread, where a synchronous compile of this size is refused): the caller falls back.
+ */
+export function getRuntime(): Runtime | null {
+  if (runtime !== undefined) return runtime;
+  runtime = null;
+  try {
+    const wanted = defaultThreads();
+    const wt = wanted > 1 ? workerThreads() : null;
+    const bytes = decode(wt ? LSTM_LAYER_SIMD_THREADS : LSTM_LAYER_SIMD);
+    if (!WebAssembly.validate(bytes)) return runtime;
+    const module = new WebAssembly.Module(bytes);
+    const memory = wt
+      ? new WebAssembly.Memory({ initial: 16, maximum: 32768, shared: true })
+      : new WebAssembly.Memory({ initial: 16 });
+    const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as LayerExports;
+    const base = exports.heapBase();
+    const heap0 = base + CTRL_BYTES;
+    let top = heap0;
+    let f32 = new Float32Array(memory.buffer);
+    let i32 = new Int32Array(memory.buffer);
+    const views = () => {
+      if (f32.buffer !== memory.buffer || f32.byteLength !== memory.buffer.byteLength) {
+        f32 = new Float32Array(memory.buffer);
+        i32 = new Int32Array(memory.buffer);
+      }
+    };
+    let threads = 1;
+    if (wt) threads = startPool(wt, module, memory, base, wanted);
+    runtime = {
+      exports, memory, threads, base,
+      reset: () => { top = heap0; },
+      alloc: (floats) => {
+        const at = top;
+        top += Math.ceil((floats * 4) / 64) * 64;
+        if (top > memory.buffer.byteLength) memory.grow(Math.ceil((top - memory.buffer.byteLength) / PAGE));
+        return at;
+      },
+      f32: () => { views(); return f32; },
+      i32: () => { views(); return i32; },
+      run: (n) => {
+        views();
+        const at = base >> 2;
+        i32[at + CTRL.THREADS] = n;
+        lastThreads = n;
+        if (n > 1) {
+          Atomics.add(i32, at + CTRL.JOB, 1);
+          Atomics.notify(i32, at + CTRL.JOB);
+        }
+        exports.run(base, 0);
+      },
+    };
+  } catch {
+    runtime = null;
+  }
+  return runtime;
+}
+
+/** Starts `wanted - 1` workers and waits (≤ 10 s) until they are ready; returns the threads in use. */
+function startPool(wt: WorkerThreads, module: WebAssembly.Module, memory: WebAssembly.Memory, base: number,
+  wanted: number): number {
+  const w = new Int32Array(memory.buffer);
+  const at = base >> 2;
+  for (let tid = 1; tid < wanted; tid++) {
+    const worker = new wt.Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, base, tid, spin: WORKER_SPIN } });
+    worker.unref();
+    workers.push(worker);
+  }
+  const deadline = Date.now() + 10000;
+  while (Atomics.load(w, at + CTRL.READY) < wanted - 1 && Date.now() < deadline) {
+    Atomics.wait(w, at + CTRL.READY, Atomics.load(w, at + CTRL.READY), 100);
+  }
+  if (Atomics.load(w, at + CTRL.READY) < wanted - 1) {
+    for (const worker of workers) void worker.terminate();
+    workers = [];
+    return 1;
+  }
+  return wanted;
+}

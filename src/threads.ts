@@ -1,0 +1,35 @@
+import { RuntimeError, messages, pyTypeName } from './errors.js';
+import { requestedThreadCount, setRequestedThreads } from './kernels/wasm/simd_runtime.js';
+
+/**
+ * Sets the number of threads the `wasm` backend's LSTM kernel runs on, like torch's
+ * `torch.set_num_threads(n)` for its CPU ops. In Node the kernel runs on `n` threads (worker
+ * threads sharing its WebAssembly memory); in a browser it runs on one. Results do not depend on
+ * `n`: every output is computed by one thread in the same order.
+ *
+ * @example
+ * ```ts
+ * import { torch } from 'tfjs-torch';
+ * torch.set_num_threads(1);
+ * torch.get_num_threads();   // 1
+ * ```
+ */
+export function set_num_threads(n: number): void {
+  if (typeof n !== 'number' || !Number.isInteger(n)) throw new RuntimeError(messages.numThreadsType(pyTypeName(n)));
+  if (n <= 0) throw new RuntimeError(messages.numThreadsPositive);
+  setRequestedThreads(n);
+}
+
+/**
+ * The number of threads the `wasm` backend's LSTM kernel uses (`torch.get_num_threads()`): the
+ * last `set_num_threads`, else one per core the runtime reports, at most 8 (1 in a browser).
+ *
+ * @example
+ * ```ts
+ * import { torch } from 'tfjs-torch';
+ * torch.get_num_threads();   // e.g. 2 on a 2-core machine
+ * ```
+ */
+export function get_num_threads(): number {
+  return requestedThreadCount();
+}
