@@ -100,4 +100,30 @@ describeEachBackend('the wasm SIMD kernel on several threads', (backend) => {
       m.dispose();
     });
   }
+
+  it('weights packed once are reused, and new weights (load_state_dict, a Variable assign) are packed anew', async () => {
+    torch.manual_seed(5);
+    const a = new nn.LSTM(6, 20);
+    const b = new nn.LSTM(6, 20);
+    const ref = new nn.LSTM(6, 20);
+    const x = tf.randomNormal([3, 4, 6]);
+    await expectNoLeak(async () => {
+      const [ya] = await run(b, x);
+      await run(a, x);
+      a.load_state_dict(b.state_dict());
+      const [yb] = await run(a, x);
+      expect(Array.from(yb!)).to.deep.equal(Array.from(ya!));
+      const w = a.parameters()[1] as tf.Variable;
+      tf.tidy(() => w.assign(tf.zerosLike(w)));
+      ref.load_state_dict(a.state_dict());
+      const [yz] = await run(a, x);
+      const [yr] = await run(ref, x);
+      expect(Array.from(yz!)).to.deep.equal(Array.from(yr!));
+      expect(Array.from(yz!)).to.not.deep.equal(Array.from(ya!));
+    });
+    ref.dispose();
+    x.dispose();
+    a.dispose();
+    b.dispose();
+  });
 });

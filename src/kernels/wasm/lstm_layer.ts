@@ -31,39 +31,84 @@ function register(): boolean {
   return true;
 }
 
+/** One layer's weights packed for the kernel, kept while their tensors' data is the same. */
+interface Packed {
+  ids: (object | null)[];
+  wih: number; whh: number; bias: number; whr: number;
+  floats: number;
+}
+
+/** Packed weights kept at most (LRU): a model's layers and directions, in a few models. */
+const CACHE_ENTRIES = 32;
+const CACHE_FLOATS = 64 * 1024 * 1024;
+
+/**
+ * The packed weights for these inputs: from the cache when the same tensor data was packed
+ * before (tfjs tensors are immutable; a changed Variable gets a new dataId), else packed now.
+ */
+function packed(rt: Runtime, b: WasmBackendLike, inputs: Record<string, tf.TensorInfo>, H: number, I: number, P: number,
+  Hp: number, S: number, PQ: number): Packed {
+  const names = ['w_ih', 'w_hh', 'b_ih', 'b_hh', 'w_hr'];
+  const ids = names.map((n) => (inputs[n]!.shape[0] === 0 ? null : inputs[n]!.dataId as object));
+  const cache = rt.cache as Map<object, Packed>;
+  const key = ids[1]!;
+  const hit = cache.get(key);
+  if (hit && hit.ids.every((id, i) => id === ids[i])) {
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit;
+  }
+  if (hit) drop(rt, key, hit);
+  const p: Packed = { ids, wih: rt.alloc(4 * Hp * I), whh: rt.alloc(4 * Hp * S), bias: rt.alloc(4 * Hp),
+    whr: PQ ? rt.alloc(PQ * 16 * Hp) : 0, floats: 4 * Hp * (I + S + 1) + PQ * 16 * Hp };
+  const raw = (name: string) => {
+    const src = b.typedArrayFromHeap(inputs[name]!);
+    const at = rt.alloc(src.length);
+    rt.f32().set(src, at >> 2);
+    return at;
+  };
+  const k = rt.exports;
+  const tmp: number[] = [];
+  const use = (at: number) => { tmp.push(at); return at; };
+  k.packGates(use(raw('w_ih')), p.wih, H, I, Hp, I);
+  k.packGates(use(raw('w_hh')), p.whh, H, P, Hp, S);
+  k.packBias(ids[2] ? use(raw('b_ih')) : 0, ids[3] ? use(raw('b_hh')) : 0, p.bias, H, Hp);
+  if (PQ) k.packProj(use(raw('w_hr')), p.whr, P, H, Hp, PQ);
+  for (const at of tmp) rt.free(at);
+  cache.set(key, p);
+  let total = 0;
+  for (const e of cache.values()) total += e.floats;
+  for (const [oldKey, e] of cache) {
+    if (cache.size <= CACHE_ENTRIES && total <= CACHE_FLOATS) break;
+    if (e === p) continue;
+    total -= e.floats;
+    drop(rt, oldKey, e);
+  }
+  return p;
+}
+
+function drop(rt: Runtime, key: object, e: Packed): void {
+  rt.cache.delete(key);
+  for (const at of [e.wih, e.whh, e.bias, e.whr]) if (at) rt.free(at);
+}
+
 function forward(rt: Runtime, b: WasmBackendLike, inputs: Record<string, tf.TensorInfo>, reverse: boolean): tf.TensorInfo[] {
   const x = inputs['x']!;
   const [L, N, I] = x.shape as [number, number, number];
   const H = inputs['w_ih']!.shape[0]! / 4;
   const P = inputs['w_hh']!.shape[1]!;
-  const proj = inputs['w_hr']!.shape[0] !== 0;
+  const PQ = inputs['w_hr']!.shape[0] !== 0 ? Math.ceil(P / 16) : 0;
   const Hp = Math.ceil(H / 4) * 4;
-  const PQ = proj ? Math.ceil(P / 16) : 0;
-  const S = proj ? PQ * 16 : Hp;
-  const heap = (name: string) => b.typedArrayFromHeap(inputs[name]!);
-  rt.reset();
+  const S = PQ ? PQ * 16 : Hp;
+  const w = packed(rt, b, inputs, H, I, P, Hp, S, PQ);
   const at = {
-    X: rt.alloc(L * N * I), WIH: rt.alloc(4 * Hp * I), WHH: rt.alloc(4 * Hp * S), BIAS: rt.alloc(4 * Hp),
-    WHR: rt.alloc(PQ * 16 * Hp), H0: rt.alloc(N * S), C: rt.alloc(N * Hp), PRE: rt.alloc(L * N * 4 * Hp),
-    HC: rt.alloc(N * Hp), Y: rt.alloc(L * N * S),
+    X: rt.alloc(L * N * I), H0: rt.alloc(N * S), C: rt.alloc(N * Hp), PRE: rt.alloc(L * N * 4 * Hp),
+    HC: rt.alloc(N * Hp), Y: rt.alloc(L * N * S), WIH: w.wih, WHH: w.whh, BIAS: w.bias, WHR: w.whr,
   };
-  const raw = { wih: rt.alloc(4 * H * I), whh: rt.alloc(4 * H * P), bih: rt.alloc(4 * H), bhh: rt.alloc(4 * H), whr: rt.alloc(P * H) };
   const f32 = rt.f32();
-  f32.set(heap('x'), at.X >> 2);
-  f32.set(heap('w_ih'), raw.wih >> 2);
-  f32.set(heap('w_hh'), raw.whh >> 2);
-  const hasBih = inputs['b_ih']!.shape[0] !== 0;
-  const hasBhh = inputs['b_hh']!.shape[0] !== 0;
-  if (hasBih) f32.set(heap('b_ih'), raw.bih >> 2);
-  if (hasBhh) f32.set(heap('b_hh'), raw.bhh >> 2);
-  if (proj) f32.set(heap('w_hr'), raw.whr >> 2);
-  setRows(f32, at.H0, heap('h0'), N, P, S);
-  setRows(f32, at.C, heap('c0'), N, H, Hp);
-  const k = rt.exports;
-  k.packGates(raw.wih, at.WIH, H, I, Hp, I);
-  k.packGates(raw.whh, at.WHH, H, P, Hp, S);
-  k.packBias(hasBih ? raw.bih : 0, hasBhh ? raw.bhh : 0, at.BIAS, H, Hp);
-  if (proj) k.packProj(raw.whr, at.WHR, P, H, Hp, PQ);
+  f32.set(b.typedArrayFromHeap(x), at.X >> 2);
+  setRows(f32, at.H0, b.typedArrayFromHeap(inputs['h0']!), N, P, S);
+  setRows(f32, at.C, b.typedArrayFromHeap(inputs['c0']!), N, H, Hp);
   const i32 = rt.i32();
   const c = rt.base >> 2;
   i32[c + CTRL.L] = L; i32[c + CTRL.N] = N; i32[c + CTRL.I] = I; i32[c + CTRL.HP] = Hp; i32[c + CTRL.S] = S;
@@ -76,6 +121,7 @@ function forward(rt: Runtime, b: WasmBackendLike, inputs: Record<string, tf.Tens
   const last = reverse ? 0 : L - 1;
   const h = y.slice(last * N * P, (last + 1) * N * P);
   const cn = getRows(out, at.C, N, Hp, H);
+  for (const ptr of [at.X, at.H0, at.C, at.PRE, at.HC, at.Y]) rt.free(ptr);
   return [b.makeOutput([L, N, P], 'float32', undefined, y), b.makeOutput([N, P], 'float32', undefined, h),
     b.makeOutput([N, H], 'float32', undefined, cn)];
 }

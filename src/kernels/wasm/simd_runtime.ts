@@ -33,10 +33,12 @@ export interface Runtime {
   threads: number;
   /** Byte offset of the control block. */
   base: number;
-  /** Frees every allocation (call at the start of a kernel). */
-  reset(): void;
   /** Allocates `floats` float32s, 64-byte aligned; returns the byte offset. */
   alloc(floats: number): number;
+  /** Frees what `alloc` returned. */
+  free(ptr: number): void;
+  /** Packed weights kept between runs (lstm_layer.ts), dropped with the runtime. */
+  cache: Map<object, unknown>;
   /** A Float32Array over the memory (re-made after growth). */
   f32(): Float32Array;
   i32(): Int32Array;
@@ -120,7 +122,7 @@ function shutdown(): void {
   runtime = undefined;
 }
 
-function decode(b64: string): Uint8Array {
+function decode(b64: string): Uint8Array<ArrayBuffer> {
   const s = atob(b64);
   const out = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
@@ -145,8 +147,7 @@ export function getRuntime(): Runtime | null {
       : new WebAssembly.Memory({ initial: 16 });
     const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as LayerExports;
     const base = exports.heapBase();
-    const heap0 = base + CTRL_BYTES;
-    let top = heap0;
+    const heap = new Heap(base + CTRL_BYTES, memory);
     let f32 = new Float32Array(memory.buffer);
     let i32 = new Int32Array(memory.buffer);
     const views = () => {
@@ -159,13 +160,9 @@ export function getRuntime(): Runtime | null {
     if (wt) threads = startPool(wt, module, memory, base, wanted);
     runtime = {
       exports, memory, threads, base,
-      reset: () => { top = heap0; },
-      alloc: (floats) => {
-        const at = top;
-        top += Math.ceil((floats * 4) / 64) * 64;
-        if (top > memory.buffer.byteLength) memory.grow(Math.ceil((top - memory.buffer.byteLength) / PAGE));
-        return at;
-      },
+      alloc: (floats) => heap.alloc(floats * 4),
+      free: (ptr) => heap.free(ptr),
+      cache: new Map(),
       f32: () => { views(); return f32; },
       i32: () => { views(); return i32; },
       run: (n) => {
@@ -184,6 +181,51 @@ export function getRuntime(): Runtime | null {
     runtime = null;
   }
   return runtime;
+}
+
+/** First-fit allocation of 64-byte aligned blocks in the kernel's memory, which grows as needed. */
+class Heap {
+  private readonly freeList: { at: number; size: number }[] = [];
+  private readonly sizes = new Map<number, number>();
+  private top: number;
+
+  constructor(start: number, private readonly memory: WebAssembly.Memory) {
+    this.top = Math.ceil(start / 64) * 64;
+  }
+
+  alloc(bytes: number): number {
+    const size = Math.max(64, Math.ceil(bytes / 64) * 64);
+    const i = this.freeList.findIndex((b) => b.size >= size);
+    let at: number;
+    if (i >= 0) {
+      const b = this.freeList[i]!;
+      at = b.at;
+      if (b.size === size) this.freeList.splice(i, 1); else { b.at += size; b.size -= size; }
+    } else {
+      at = this.top;
+      this.top += size;
+      const have = this.memory.buffer.byteLength;
+      if (this.top > have) this.memory.grow(Math.ceil((this.top - have) / PAGE));
+    }
+    this.sizes.set(at, size);
+    return at;
+  }
+
+  free(at: number): void {
+    const size = this.sizes.get(at);
+    if (size === undefined) return;
+    this.sizes.delete(at);
+    // Insert in address order, merging with free neighbours and with the top.
+    let i = 0;
+    while (i < this.freeList.length && this.freeList[i]!.at < at) i++;
+    this.freeList.splice(i, 0, { at, size });
+    const next = this.freeList[i + 1];
+    if (next && at + size === next.at) { this.freeList[i]!.size += next.size; this.freeList.splice(i + 1, 1); }
+    const prev = this.freeList[i - 1];
+    if (prev && prev.at + prev.size === at) { prev.size += this.freeList[i]!.size; this.freeList.splice(i, 1); i--; }
+    const last = this.freeList[this.freeList.length - 1];
+    if (last && last.at + last.size === this.top) { this.top = last.at; this.freeList.pop(); }
+  }
 }
 
 /** Starts `wanted - 1` workers and waits (≤ 10 s) until they are ready; returns the threads in use. */
