@@ -116,14 +116,16 @@ function forward(rt: Runtime, b: WasmBackendLike, inputs: Record<string, tf.Tens
   for (const [name, ptr] of Object.entries(at)) i32[c + CTRL[name as keyof typeof at]] = ptr;
   const macs = N * 4 * Hp * S;
   rt.run(Math.max(1, Math.min(rt.threads, Hp / 4, Math.floor(macs / MIN_MACS_PER_THREAD))));
+  // Outputs are written straight into tfjs's heap (no intermediate arrays).
   const out = rt.f32();
-  const y = getRows(out, at.Y, L * N, S, P);
-  const last = reverse ? 0 : L - 1;
-  const h = y.slice(last * N * P, (last + 1) * N * P);
-  const cn = getRows(out, at.C, N, Hp, H);
+  const y = b.makeOutput([L, N, P], 'float32');
+  getRows(out, at.Y, L * N, S, P, b.typedArrayFromHeap(y));
+  const h = b.makeOutput([N, P], 'float32');
+  getRows(out, at.Y + (reverse ? 0 : (L - 1) * N * S * 4), N, S, P, b.typedArrayFromHeap(h));
+  const cn = b.makeOutput([N, H], 'float32');
+  getRows(out, at.C, N, Hp, H, b.typedArrayFromHeap(cn));
   for (const ptr of [at.X, at.H0, at.C, at.PRE, at.HC, at.Y]) rt.free(ptr);
-  return [b.makeOutput([L, N, P], 'float32', undefined, y), b.makeOutput([N, P], 'float32', undefined, h),
-    b.makeOutput([N, H], 'float32', undefined, cn)];
+  return [y, h, cn];
 }
 
 /** Writes `rows` rows of `width` floats into the memory at byte offset `dst` with row stride `stride`. */
@@ -134,13 +136,11 @@ function setRows(f32: Float32Array, dst: number, src: Float32Array, rows: number
   for (let r = 0; r < rows; r++) f32.set(src.subarray(r * width, (r + 1) * width), d + r * stride);
 }
 
-/** Reads `rows` rows of `width` floats with row stride `stride` from byte offset `src`. */
-function getRows(f32: Float32Array, src: number, rows: number, stride: number, width: number): Float32Array {
+/** Copies `rows` rows of `width` floats with row stride `stride` from byte offset `src` into `dst`. */
+function getRows(f32: Float32Array, src: number, rows: number, stride: number, width: number, dst: Float32Array): void {
   const s = src >> 2;
-  if (width === stride) return f32.slice(s, s + rows * width);
-  const out = new Float32Array(rows * width);
-  for (let r = 0; r < rows; r++) out.set(f32.subarray(s + r * stride, s + r * stride + width), r * width);
-  return out;
+  if (width === stride) { dst.set(f32.subarray(s, s + rows * width)); return; }
+  for (let r = 0; r < rows; r++) dst.set(f32.subarray(s + r * stride, s + r * stride + width), r * width);
 }
 
 /**
