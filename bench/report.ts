@@ -6,6 +6,7 @@
  */
 import { flops, type Workload } from './workloads.js';
 import { fmtExp, type Row } from './systems/types.js';
+import { goals, goalsTable } from './goals.js';
 
 /** Facts about the machine and the run, recorded in the report. */
 export interface RunInfo {
@@ -97,6 +98,8 @@ export function markdown(rows: Row[], workloads: Workload[], info: RunInfo): str
     }
     L.push('');
   }
+  const g = goalsTable(goals(rows));
+  if (g.length) L.push('## Goals (issue 6), from this run', '', 'Medians of the same run; "best JS path" is this library on cpu or wasm, whichever is faster.', '', ...g, '');
   if (info.notes.length) L.push('## Notes', '', ...info.notes.map((n) => `- ${n}`), '');
   L.push('![median ms per system and workload](chart.svg)', '');
   return L.join('\n');
@@ -180,6 +183,8 @@ export function readmeSummary(rows: Row[], workloads: Workload[], info: RunInfo)
     }
   }
   L.push('');
+  const g = goalsTable(goals(rows));
+  if (g.length) L.push('The goals, from the same run ("best JS path": this library on cpu or wasm, whichever is faster):', '', ...g, '');
   L.push('![median forward time per system and workload](bench/chart.svg)');
   return L.join('\n');
 }

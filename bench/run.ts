@@ -30,6 +30,8 @@ import { runOrtWeb } from './systems/ort_web.js';
 import { runPyTorch, torchInfo } from './systems/pytorch.js';
 import { describe, skipped, type Row, type RunContext } from './systems/types.js';
 import { markdown, readmeSummary, svgChart, type RunInfo } from './report.js';
+import { goals } from './goals.js';
+import { torch } from 'tfjs-torch';
 
 /** The command-line options. */
 export interface Options {
@@ -121,7 +123,7 @@ async function main(): Promise<void> {
   const loadAfter = loadavg();
   const durationS = (performance.now() - started) / 1000;
   const setup: string[] = [
-    `tfjs backends: ${backends.map((b) => `${b.name}: ${b.note}`).join('; ')}. tfjs runs single-threaded in Node (cpu backend is JavaScript; wasm threads are off in Node).`,
+    `tfjs backends: ${backends.map((b) => `${b.name}: ${b.note}`).join('; ')}. tfjs's own ops run single-threaded in Node (the cpu backend is JavaScript; tfjs-backend-wasm's threads are off in Node); tfjs-torch's wasm LSTM kernel runs on worker threads.`,
     `tfjs-torch: \`new nn.LSTM({...}).eval()\` + \`load_state_dict\` per backend; timed = \`forward(x)\` + \`await output.data()\` + dispose.`,
     `tf.layers.lstm: tf.sequential of \`tf.layers.lstm\` (recurrentActivation 'sigmoid', returnSequences) / \`tf.layers.bidirectional\` (mergeMode 'concat'), built once, weights set from the state_dict; timed = \`model.predict(x, {batchSize: N})\` + \`await data()\` on a (N, L, H_in) copy of the input.`,
     `onnxruntime-node: CPU EP, intraOpNumThreads 2, graphOptimizationLevel 'all'. onnxruntime-web: wasm EP (SIMD), numThreads 1 and 2, each in its own Node process.`,
@@ -139,9 +141,9 @@ async function main(): Promise<void> {
   const notes: string[] = [];
   if (opts.quick) notes.push('--quick: fewer runs, W1/W2/W5 only, and tf.layers.lstm on the cpu backend is skipped for W1 (one run takes > 10 s). Run without --quick for all workloads.');
   else notes.push('tf.layers.lstm on the cpu backend is skipped for W3 (~30 s per run) and gets 2–3 timed runs on W1/W4 (> 10 s per run): see the `*` marks.');
-  notes.push('The first tfjs-torch forward on wasm is much slower than the next ones (up to ~5× on W1; the wasm heap grows to hold ~220 MiB of intermediates), so every system gets at least one untimed warm-up after its correctness check.');
+  notes.push('A first forward is slower than the next ones (memory growth; on wasm tfjs-torch also packs the weights once per tensor data), so every system gets at least one untimed warm-up after its correctness check.');
   notes.push('This machine is shared; identical runs can vary 1.5–2×, so compare medians and ratios, and see the load averages above.');
-  notes.push('tfjs (both tfjs-torch and tf.layers) uses one thread here, while onnxruntime-node and PyTorch use 2 threads and onnxruntime-web is shown with 1 and 2.');
+  notes.push(`Threads: tfjs-torch's wasm LSTM kernel runs on torch.get_num_threads() = ${torch.get_num_threads()} threads (worker threads); tfjs's own ops (the cpu backend, tf.layers.lstm on every backend) run on one; onnxruntime-node and PyTorch use 2 threads and onnxruntime-web is shown with 1 and 2.`);
   const info: RunInfo = {
     date: new Date().toISOString(), command: `node --conditions=source --import tsx bench/run.ts ${process.argv.slice(2).join(' ')}`.trim(),
     nproc: cpus().length, cpuModel: cpuModel(), node: process.version, loadBefore, loadAfter, durationS,
@@ -152,6 +154,7 @@ async function main(): Promise<void> {
   writeFileSync(join(opts.outDir, 'RESULTS.md'), markdown(rows, workloads, info));
   writeFileSync(join(opts.outDir, 'chart.svg'), svgChart(rows, workloads));
   writeFileSync(join(opts.outDir, 'results.json'), JSON.stringify({ info, torch: torchInfo, rows }, null, 1) + '\n');
+  for (const g of goals(rows)) log(`goal ${g.met ? 'met    ' : 'NOT met'} ${g.workload}: ${g.goal} (measured ${g.ratio.toFixed(2)})`);
   log(`wrote ${join(opts.outDir, 'RESULTS.md')}, chart.svg, results.json (${durationS.toFixed(0)} s)`);
   // The README shows the default report only (a run with --out elsewhere leaves it alone).
   if (opts.outDir === join(ROOT, 'bench')) updateReadme(readmeSummary(rows, workloads, info));

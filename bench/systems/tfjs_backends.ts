@@ -1,9 +1,10 @@
 /**
- * The tfjs backends Node can run: cpu, wasm (SIMD, single-threaded in Node) and tensorflow
+ * The tfjs backends Node can run: cpu, wasm (tfjs ops SIMD and single-threaded in Node; tfjs-torch's own LSTM kernel multi-threaded) and tensorflow
  * (only when @tensorflow/tfjs-node is installed).
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { torch } from 'tfjs-torch';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { join } from 'node:path';
@@ -29,7 +30,8 @@ export async function tfjsBackends(): Promise<BackendInfo[]> {
     await tf.ready();
     const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
     const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
-    out.push({ name: 'wasm', available: true, note: `XNNPACK, SIMD ${simd ? 'on' : 'off'}, threads ${threads ? 'on' : 'off'}` });
+    out.push({ name: 'wasm', available: true, note: `tfjs ops: XNNPACK, SIMD ${simd ? 'on' : 'off'}, threads ${threads ? 'on' : 'off'}; `
+      + `tfjs-torch's LSTM kernel: WebAssembly SIMD (assembly/lstm_layer.ts), ${torch.get_num_threads()} threads` });
   } catch (e) {
     out.push({ name: 'wasm', available: false, note: `failed to start: ${String(e)}` });
   }

@@ -1,0 +1,40 @@
+import { expect } from 'chai';
+import { goals } from '../bench/goals.js';
+import type { Row } from '../bench/systems/types.js';
+
+/** A finished row with a given median. */
+function row(workload: string, system: string, variant: string, medianMs: number): Row {
+  return { workload, system, variant, ours: system === 'tfjs-torch', status: 'ok',
+    timing: { medianMs, minMs: medianMs, samples: [medianMs], capped: false } } as Row;
+}
+
+describe('bench goals (issue 6) computed from one run\'s rows', () => {
+  const rows: Row[] = [
+    row('W1', 'tfjs-torch', 'wasm', 90), row('W1', 'tfjs-torch', 'cpu', 1500),
+    row('W1', 'tf.layers.lstm', 'wasm', 600), row('W1', 'tf.layers.lstm', 'cpu', 12000),
+    row('W1', 'onnxruntime-node', 'CPU EP, 2 threads', 20),
+    row('W1', 'onnxruntime-web', 'wasm EP, 1 thread', 220), row('W1', 'onnxruntime-web', 'wasm EP, 2 threads', 120),
+    row('W2', 'tfjs-torch', 'wasm', 0.5), row('W2', 'onnxruntime-node', 'CPU EP, 2 threads', 0.3),
+    { ...row('W2', 'onnxruntime-web', 'wasm EP, 1 thread', 0.4), status: 'error' as const },
+  ];
+  const g = goals(rows);
+  const get = (w: string, start: string) => g.find((x) => x.workload === w && x.goal.startsWith(start));
+
+  it('per backend: tfjs-torch ÷ tf.layers.lstm, ≤ 1/3 (cpu ≤ 1/10)', () => {
+    expect(get('W1', 'tfjs-torch (wasm)')).to.include({ ratio: 0.15, bound: 1 / 3, met: true });
+    expect(get('W1', 'tfjs-torch (cpu)')).to.include({ ratio: 0.125, bound: 0.1, met: false });
+  });
+
+  it('the best JS path against onnxruntime-web (1 and 2 threads) and onnxruntime-node', () => {
+    expect(get('W1', 'best JS path (wasm) ÷ onnxruntime-web (1 thread)')!.ratio).to.be.closeTo(90 / 220, 1e-12);
+    expect(get('W1', 'best JS path (wasm) ÷ onnxruntime-web (2 threads)')).to.include({ ratio: 0.75, met: true });
+    expect(get('W1', 'best JS path (wasm) ÷ onnxruntime-node ≤ 2.5')).to.include({ ratio: 4.5, met: false });
+    expect(get('W2', 'best JS path (wasm) ÷ onnxruntime-node ≤ 2')!.met).to.equal(true);
+  });
+
+  it('skips goals whose rows did not both finish', () => {
+    expect(get('W2', 'best JS path (wasm) ÷ onnxruntime-web')).to.equal(undefined);
+    expect(get('W2', 'tfjs-torch (wasm)')).to.equal(undefined);
+    expect(g).to.have.length(6);
+  });
+});
