@@ -89,12 +89,15 @@ export function markdown(rows: Row[], workloads: Workload[], info: RunInfo): str
     L.push('## Tensor memory of tfjs-torch\'s forward', '',
       'From `tf.memory().numBytes` (`tf.profile` for the peak), which counts tensor bytes the same way on every',
       'backend. Baseline = weights + input held before the call; peak = the most extra bytes alive during',
-      'one forward; steady = extra bytes (tensors) still alive after all timed runs, outputs disposed.', '');
-    L.push('| Workload | measured on | baseline | peak during forward (extra) | steady state after (extra) |');
-    L.push('|---|---|---:|---:|---:|');
+      'one forward; steady = extra bytes (tensors) still alive after all timed runs, outputs disposed.',
+      'On wasm the LSTM kernel works in its own WebAssembly memory (packed weights, kept per tensor data, and',
+      'per-call scratch: input, L·N·4·H_cell projection, output), which tfjs does not count: its size after the runs',
+      'is the last column (it grows to the largest call and never shrinks; it is shared by every workload of the run).', '');
+    L.push('| Workload | measured on | baseline | peak during forward (extra) | steady state after (extra) | wasm kernel memory |');
+    L.push('|---|---|---:|---:|---:|---:|');
     for (const r of mem) {
       const m = r.memory!;
-      L.push(`| ${r.workload} | ${m.backend} | ${mib(m.baselineBytes)} | ${mib(m.peakExtraBytes)} | ${m.steadyExtraBytes} B (${m.steadyExtraTensors} tensors) |`);
+      L.push(`| ${r.workload} | ${m.backend} | ${mib(m.baselineBytes)} | ${mib(m.peakExtraBytes)} | ${m.steadyExtraBytes} B (${m.steadyExtraTensors} tensors) | ${m.kernelBytes !== undefined ? mib(m.kernelBytes) : '—'} |`);
     }
     L.push('');
   }

@@ -10,6 +10,22 @@ const FUSED: Record<string, string> = {
 };
 
 describeEachBackend('fused LSTM kernels: which one runs, and gradients through the reference path', (backend) => {
+  if (backend === 'webgpu') {
+    it('without proj_size, a webgpu forward runs one TorchLSTMStep dispatch per step', async () => {
+      torch.manual_seed(0);
+      const m = new nn.LSTM(3, 5, { num_layers: 2, bidirectional: true });
+      const x = tf.randomNormal([4, 2, 3]);
+      await expectNoLeak(async () => {
+        const prof = await tf.profile(() => { const [o, hc] = m.forward(x); tf.dispose([o, ...hc]); });
+        const steps = prof.kernels.filter((k) => k.name === 'TorchLSTMStep').length;
+        expect(steps).to.equal(4 * 2 * 2);
+        expect(prof.kernelNames).to.not.include('TorchLSTMCell');
+      });
+      x.dispose();
+      m.dispose();
+    });
+  }
+
   it(`a forward runs ${FUSED[backend] ?? 'the op-composed path (no fused kernel on this backend yet)'}`, async () => {
     torch.manual_seed(0);
     const m = new nn.LSTM(3, 5, { num_layers: 2, proj_size: 2, bidirectional: true });

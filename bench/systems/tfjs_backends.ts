@@ -1,18 +1,23 @@
 /**
- * The tfjs backends Node can run: cpu, wasm (tfjs ops SIMD and single-threaded in Node; tfjs-torch's own LSTM kernel multi-threaded) and tensorflow
- * (only when @tensorflow/tfjs-node is installed).
+ * The tfjs backends Node can run: cpu, wasm (tfjs ops SIMD and single-threaded in Node;
+ * tfjs-torch's own LSTM kernel multi-threaded), webgpu (npm `webgpu`, Dawn; on this machine on
+ * SwiftShader, a CPU emulation of Vulkan) and tensorflow (only when @tensorflow/tfjs-node is installed).
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { torch } from 'tfjs-torch';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../workloads.js';
 
 /** A tfjs backend and whether it can be used here. */
 export interface BackendInfo {
-  name: 'cpu' | 'wasm' | 'tensorflow';
+  name: 'cpu' | 'wasm' | 'webgpu' | 'tensorflow';
+  /** webgpu: whether the adapter is SwiftShader (a CPU emulation: timings measure the emulator). */
+  emulated?: boolean;
   available: boolean;
   /** Why not available, or what it is (SIMD, threads). */
   note: string;
@@ -35,6 +40,7 @@ export async function tfjsBackends(): Promise<BackendInfo[]> {
   } catch (e) {
     out.push({ name: 'wasm', available: false, note: `failed to start: ${String(e)}` });
   }
+  out.push(await probeWebGPU());
   try {
     const mod = '@tensorflow/tfjs-node';
     await import(mod);
@@ -48,6 +54,41 @@ export async function tfjsBackends(): Promise<BackendInfo[]> {
   return out;
 }
 
+const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+
+/**
+ * webgpu in Node through npm `webgpu` (Dawn), as test/helpers/backends.ts sets it up: with no
+ * Vulkan driver configured, Chromium's SwiftShader ICD (Debian's chromium package).
+ */
+async function probeWebGPU(): Promise<BackendInfo> {
+  const no = (why: string): BackendInfo => ({ name: 'webgpu', available: false, note: why });
+  if (!process.env.VK_DRIVER_FILES && !process.env.VK_ICD_FILENAMES) {
+    if (!existsSync(SWIFTSHADER_ICD)) return no(`no Vulkan driver (VK_DRIVER_FILES unset, ${SWIFTSHADER_ICD} missing)`);
+    process.env.VK_DRIVER_FILES = SWIFTSHADER_ICD;
+  }
+  process.env.XDG_RUNTIME_DIR ??= mkdtempSync(join(tmpdir(), 'xdg-'));
+  try {
+    const spec = 'webgpu';
+    const webgpu = await import(spec) as { create: (o: string[]) => { requestAdapter(): Promise<{ info?: { description?: string; device?: string } } | null> }; globals: object };
+    const gpu = webgpu.create([]);
+    const adapter = await gpu.requestAdapter();
+    if (!adapter) return no('navigator.gpu.requestAdapter() returned null');
+    Object.assign(globalThis, webgpu.globals);
+    const nav = (globalThis as { navigator?: object }).navigator;
+    if (nav && !('gpu' in nav)) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true, enumerable: true });
+    else if (!nav) Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
+    await import('@tensorflow/tfjs-backend-webgpu');
+    tf.env().set('WEBGPU_CPU_FORWARD', false);
+    if (!(await tf.setBackend('webgpu'))) return no('tf.setBackend(\'webgpu\') failed');
+    const desc = `${adapter.info?.description ?? ''} ${adapter.info?.device ?? ''}`.trim();
+    const emulated = /swiftshader/i.test(desc) || (process.env.VK_DRIVER_FILES ?? '').includes('swiftshader');
+    return { name: 'webgpu', available: true, emulated,
+      note: `Dawn (npm webgpu)${emulated ? ' on SwiftShader, a CPU emulation of a GPU: its times measure the emulator, not a GPU' : desc ? ` on ${desc}` : ''}` };
+  } catch (e) {
+    return no(`not available: ${(e as Error).message.split('\n')[0]}`);
+  }
+}
+
 /** Switches the active backend and waits for it. */
 export async function useBackend(name: string): Promise<void> {
   if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend('${name}') failed`);
@@ -55,13 +96,17 @@ export async function useBackend(name: string): Promise<void> {
 }
 
 /**
- * Why a system is left out of a workload on the cpu backend, or null. tfjs-torch's cpu path is one
+ * Why a system is left out of a workload on a backend, or null. cpu: tfjs-torch's cpu path is one
  * fused JavaScript kernel per layer (a few seconds on W1/W3), so it always runs; tf.layers.lstm on
  * the cpu backend takes > 10 s per W1 run, so `--quick` runs it on W2/W5 only and the full run
- * skips W3 (~30 s per run; W1 and W4 already show its speed at that size).
+ * skips W3 (~30 s per run; W1 and W4 already show its speed at that size). webgpu on SwiftShader
+ * (an emulator): W2 only (~0.7 s per run; a W1 forward takes ~25 s).
  */
-export function skipCpu(system: 'tfjs-torch' | 'tf.layers.lstm', workload: string, quick: boolean): string | null {
-  if (system === 'tfjs-torch') return null;
+export function skipFor(system: 'tfjs-torch' | 'tf.layers.lstm', b: BackendInfo, workload: string, quick: boolean): string | null {
+  if (b.name === 'webgpu' && b.emulated && workload !== 'W2') {
+    return 'skipped: webgpu here is SwiftShader, a CPU emulation (a W1 forward takes ~25 s); W2 shows it';
+  }
+  if (b.name !== 'cpu' || system === 'tfjs-torch') return null;
   if (quick && !['W2', 'W5'].includes(workload)) return 'skipped in --quick: tf.layers.lstm on the cpu backend takes > 10 s per run at this size';
   if (!quick && workload === 'W3') return 'skipped: tf.layers.lstm on the cpu backend takes ~30 s per run here (see W1/W4 for its speed at this size)';
   return null;

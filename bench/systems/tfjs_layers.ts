@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { maxAbsDiff, type Fixture } from '../workloads.js';
 import { timeRuns } from '../stats.js';
-import { tfjsBackends, skipCpu, useBackend } from './tfjs_backends.js';
+import { tfjsBackends, skipFor, useBackend } from './tfjs_backends.js';
 import { toTensor } from './tfjs_torch.js';
 import { failed, skipped, type Row, type RunContext } from './types.js';
 
@@ -54,9 +54,9 @@ export async function runTfjsLayers(ctx: RunContext): Promise<Row[]> {
     if (w.proj > 0) { rows.push(ctx.done(skipped(w.name, SYSTEM, b.name, 'no peer: tf.layers.lstm has no proj_size'))); continue; }
     if (w.dtype !== 'float32') { rows.push(ctx.done(skipped(w.name, SYSTEM, b.name, 'no peer: tf.layers.lstm is float32 only'))); continue; }
     if (!b.available) { rows.push(ctx.done(skipped(w.name, SYSTEM, b.name, b.note))); continue; }
-    const cpuSkip = b.name === 'cpu' ? skipCpu('tf.layers.lstm', w.name, ctx.quick) : null;
-    if (cpuSkip) {
-      rows.push(ctx.done(skipped(w.name, SYSTEM, b.name, cpuSkip)));
+    const skip = skipFor('tf.layers.lstm', b, w.name, ctx.quick);
+    if (skip) {
+      rows.push(ctx.done(skipped(w.name, SYSTEM, b.name, skip)));
       continue;
     }
     await useBackend(b.name);

@@ -7,7 +7,8 @@ import { nn, torch } from 'tfjs-torch';
 import type { NpyArray } from '../npy.js';
 import { maxAbsDiff, type Fixture } from '../workloads.js';
 import { timeRuns } from '../stats.js';
-import { tfjsBackends, skipCpu, useBackend } from './tfjs_backends.js';
+import { tfjsBackends, skipFor, useBackend } from './tfjs_backends.js';
+import { kernelMemoryBytes } from '../../src/kernels/wasm/simd_runtime.js';
 import { failed, skipped, type MemoryStats, type Row, type RunContext } from './types.js';
 
 const SYSTEM = 'tfjs-torch';
@@ -54,9 +55,9 @@ export async function runTfjsTorch(ctx: RunContext): Promise<Row[]> {
   let memoryDone = false;
   for (const b of [...backends.filter((x) => x.name !== 'cpu'), ...backends.filter((x) => x.name === 'cpu')]) {
     if (!b.available) { rows.push(ctx.done(skipped(w, SYSTEM, b.name, b.note, true))); continue; }
-    const cpuSkip = b.name === 'cpu' ? skipCpu('tfjs-torch', w, ctx.quick) : null;
-    if (cpuSkip) {
-      rows.push(ctx.done(skipped(w, SYSTEM, b.name, cpuSkip, true)));
+    const skip = skipFor('tfjs-torch', b, w, ctx.quick);
+    if (skip) {
+      rows.push(ctx.done(skipped(w, SYSTEM, b.name, skip, true)));
       continue;
     }
     await useBackend(b.name);
@@ -95,6 +96,7 @@ export async function runTfjsTorch(ctx: RunContext): Promise<Row[]> {
       if (memory) {
         memory.steadyExtraBytes = tf.memory().numBytes - baseBytes;
         memory.steadyExtraTensors = tf.memory().numTensors - baseTensors;
+        if (b.name === 'wasm') memory.kernelBytes = kernelMemoryBytes();
       }
       const note = timing.capped ? `capped at ${timing.samples.length} runs (one run > ${ctx.policy.slowMs} ms)` : undefined;
       rows.push(ctx.done({ workload: w, system: SYSTEM, variant: b.name, ours: true, status: 'ok', maxAbsDiff: diff, compared: 'output,h_n,c_n', timing, memory, note }));

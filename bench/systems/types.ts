@@ -11,6 +11,8 @@ export interface MemoryStats {
   backend: string;
   /** Bytes held before the forward: weights + input. */
   baselineBytes: number;
+  /** wasm: the size of tfjs-torch's LSTM kernel memory after the runs (outside tfjs's count). */
+  kernelBytes?: number;
   /** Peak `numBytes` during one forward minus the baseline. */
   peakExtraBytes: number;
   /** `numBytes` after all timed runs (outputs disposed) minus the baseline: 0 when nothing leaks. */

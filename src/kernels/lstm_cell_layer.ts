@@ -3,10 +3,12 @@ import type { LayerWeights } from '../functional/lstm.js';
 import { TorchLSTMCell } from './lstm_cell_kernel.js';
 import { MAX_WEBGPU_CELLS, registerWebGPUCell } from './webgpu/lstm_cell.js';
 import { registerWebGLCell } from './webgl/lstm_cell.js';
+import { registerWebGPUStep, TorchLSTMStep } from './webgpu/lstm_step.js';
 
 /*
- * The LSTM layer loop around the GPU cell kernel `TorchLSTMCell` (webgpu/lstm_cell.ts,
- * webgl/lstm_cell.ts): per step, the recurrent matmul, then the kernel twice (c', then h').
+ * The LSTM layer loop around the GPU kernels: on webgpu without proj_size one `TorchLSTMStep`
+ * dispatch per step (webgpu/lstm_step.ts); otherwise the recurrent matmul, then the cell kernel
+ * `TorchLSTMCell` twice (c', then h'; webgpu/lstm_cell.ts, webgl/lstm_cell.ts).
  */
 
 /** Whether a gradient tape is recording (then the differentiable op-composed path must run). */
@@ -34,8 +36,9 @@ export function fusedLayerGpu(x: tf.Tensor, h0: tf.Tensor, c0: tf.Tensor, w: Lay
     return w.b_ih ? tf.add(p, w.b_ih) : p;
   });
   const whhT = tf.transpose(w.w_hh);
-  const whrT = w.w_hr ? tf.transpose(w.w_hr) : undefined;
   const bias = w.b_hh ? { b_hh: w.b_hh } : {};
+  if (backend === 'webgpu' && !w.w_hr) return steppedLayer(pre, whhT, bias, h0, c0, L, N, H, reverse);
+  const whrT = w.w_hr ? tf.transpose(w.w_hr) : undefined;
   let h = h0;
   let c = c0;
   const outs: tf.Tensor[] = new Array(L);
@@ -59,4 +62,30 @@ export function fusedLayerGpu(x: tf.Tensor, h0: tf.Tensor, c0: tf.Tensor, w: Lay
   for (const o of outs) if (o !== h) o.dispose();
   tf.dispose([pre, whhT, ...(whrT ? [whrT] : [])]);
   return { output, h, c };
+}
+
+/**
+ * The layer as one `TorchLSTMStep` dispatch per step, the state packed as (N, 2H) `[h | c]`:
+ * the packed states of all steps are stacked once at the end and split into output, h_n, c_n.
+ * Frees pre and whhT.
+ */
+function steppedLayer(pre: tf.Tensor, whhT: tf.Tensor, bias: { b_hh?: tf.Tensor }, h0: tf.Tensor, c0: tf.Tensor,
+  L: number, N: number, H: number, reverse: boolean): { output: tf.Tensor; h: tf.Tensor; c: tf.Tensor } {
+  registerWebGPUStep();
+  const init = tf.concat([h0, c0], 1);
+  let state = init;
+  const states: tf.Tensor[] = new Array(L);
+  for (let s = 0; s < L; s++) {
+    const t = reverse ? L - 1 - s : s;
+    state = tf.engine().runKernel(TorchLSTMStep, { state, whhT, pre, ...bias } as unknown as tf.NamedTensorMap,
+      { row0: t * N } as unknown as tf.NamedAttrMap) as tf.Tensor;
+    states[t] = state;
+  }
+  const last = states[reverse ? 0 : L - 1]!;
+  const result = tf.tidy(() => {
+    const all = tf.stack(states);
+    return { output: tf.slice(all, [0, 0, 0], [L, N, H]), h: tf.slice(last, [0, 0], [N, H]), c: tf.slice(last, [0, H], [N, H]) };
+  });
+  tf.dispose([init, ...states, pre, whhT]);
+  return result;
 }

@@ -49,6 +49,11 @@ export interface Runtime {
 let runtime: Runtime | null | undefined;
 let lastThreads = 0;
 
+/** Bytes of the kernel's own WebAssembly memory (0 before first use); it grows, never shrinks. */
+export function kernelMemoryBytes(): number {
+  return runtime ? runtime.memory.buffer.byteLength : 0;
+}
+
 /** How many threads the last kernel run used (0 before any): for tests and benchmarks. */
 export function lastRunThreads(): number {
   return lastThreads;

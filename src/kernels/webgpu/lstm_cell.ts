@@ -26,7 +26,7 @@ const WORKGROUP = 64;
 export const MAX_WEBGPU_CELLS = 65535 * WORKGROUP;
 
 /** The backend's own sigmoid and tanh (tfjs-backend-webgpu 4.22, unary_op_util). */
-const ACTIVATIONS = `
+export const ACTIVATIONS = `
   fn sigmoid_(a : f32) -> f32 { return 1.0 / (1.0 + exp(-1.0 * a)); }
   fn tanh_(a : f32) -> f32 {
     let e2x = exp(-2.0 * abs(a));

@@ -1,0 +1,88 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { ACTIVATIONS } from './lstm_cell.js';
+
+/**
+ * One whole LSTM time step as a single WGSL dispatch for tfjs's `webgpu` backend, registered as
+ * `TorchLSTMStep` (layers without proj_size; with one, ./lstm_cell.ts's two programs follow the
+ * step's matmul). The state travels packed as one (N, 2H) tensor `[h | c]`; each invocation owns
+ * one cell (n, j): it computes the four gate pre-activations
+ * `(h·W_hhᵀ)[n, q·H + j] + b_hh + pre[row0 + n]` (the dot product over k in order, like a naive
+ * matmul), then `c' = σ(f)·c + σ(i)·tanh(g)` and `h' = σ(o)·tanh(c')`, and writes both. Per step
+ * that is 1 dispatch where the cell path needs 3 (matmul, c', h') and the op-composed path ~15.
+ */
+export const TorchLSTMStep = 'TorchLSTMStep';
+
+interface WebGPUBackendLike {
+  runWebGPUProgram(program: object, inputs: tf.TensorInfo[], dtype: tf.DataType,
+    uniforms?: { type: string; data: number[] }[]): tf.TensorInfo;
+}
+
+const WORKGROUP = 64;
+
+class StepProgram {
+  readonly variableNames: string[];
+  readonly outputShape: number[];
+  readonly shaderKey: string;
+  readonly dispatchLayout = { x: [0, 1] };
+  readonly dispatch: [number, number, number];
+  readonly workgroupSize: [number, number, number] = [WORKGROUP, 1, 1];
+  readonly size = true;
+  readonly uniforms = 'row0 : i32, hidden : i32, cells : i32,';
+
+  constructor(N: number, H: number, private readonly bias: boolean) {
+    // S = [h | c] (N, 2H); W = W_hhᵀ (H, 4H); PRE = x·W_ihᵀ + b_ih for all steps (L·N, 4H).
+    this.variableNames = bias ? ['S', 'W', 'PRE', 'BHH'] : ['S', 'W', 'PRE'];
+    this.outputShape = [N, 2 * H];
+    this.dispatch = [Math.ceil((N * H) / WORKGROUP), 1, 1];
+    this.shaderKey = `torch_lstm_step_${bias}`;
+  }
+
+  getUserCode(): string {
+    const b = (k: string) => (this.bias ? ` + BHH[${k}]` : '');
+    return `${ACTIVATIONS}
+      fn main(index : i32) {
+        if (index < uniforms.cells) {
+          let H = uniforms.hidden;
+          let g4 = 4 * H;
+          let n = index / H;
+          let j = index - n * H;
+          var si = 0.0; var sf = 0.0; var sg = 0.0; var so = 0.0;
+          for (var k = 0; k < H; k++) {
+            let hk = S[n * 2 * H + k];
+            let w = k * g4 + j;
+            si = si + hk * W[w];
+            sf = sf + hk * W[w + H];
+            sg = sg + hk * W[w + 2 * H];
+            so = so + hk * W[w + 3 * H];
+          }
+          let p = (uniforms.row0 + n) * g4 + j;
+          let i = sigmoid_((si${b('j')}) + PRE[p]);
+          let f = sigmoid_((sf${b('j + H')}) + PRE[p + H]);
+          let g = tanh_((sg${b('j + 2 * H')}) + PRE[p + 2 * H]);
+          let o = sigmoid_((so${b('j + 3 * H')}) + PRE[p + 3 * H]);
+          let c = f * S[n * 2 * H + H + j] + i * g;
+          setOutputAtIndex(n * 2 * H + j, o * tanh_(c));
+          setOutputAtIndex(n * 2 * H + H + j, c);
+        }
+      }`;
+  }
+}
+
+let registered = false;
+
+/** Registers `TorchLSTMStep` for the webgpu backend (once). Inputs: state, whhT, pre[, b_hh]; attr row0. */
+export function registerWebGPUStep(): void {
+  if (registered) return;
+  registered = true;
+  tf.registerKernel({ kernelName: TorchLSTMStep, backendName: 'webgpu', kernelFunc: ({ inputs, backend, attrs }) => {
+    const { row0 } = attrs as unknown as { row0: number };
+    const state = inputs.state as tf.TensorInfo;
+    const [N, H2] = state.shape as [number, number];
+    const H = H2 / 2;
+    const bias = inputs.b_hh !== undefined;
+    const ins = [state, inputs.whhT as tf.TensorInfo, inputs.pre as tf.TensorInfo];
+    if (bias) ins.push(inputs.b_hh as tf.TensorInfo);
+    return (backend as unknown as WebGPUBackendLike).runWebGPUProgram(new StepProgram(N, H, bias), ins, 'float32',
+      [{ type: 'int32', data: [row0] }, { type: 'int32', data: [H] }, { type: 'int32', data: [N * H] }]);
+  } });
+}
