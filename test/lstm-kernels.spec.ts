@@ -10,8 +10,8 @@ const FUSED: Record<string, string> = {
 };
 
 describeEachBackend('fused LSTM kernels: which one runs, and gradients through the reference path', (backend) => {
-  if (backend === 'webgpu') {
-    it('without proj_size, a webgpu forward runs one TorchLSTMStep dispatch per step', async () => {
+  if (backend === 'webgpu' || backend === 'webgl') {
+    it(`without proj_size, a ${backend} forward runs one TorchLSTMStep program per step`, async () => {
       torch.manual_seed(0);
       const m = new nn.LSTM(3, 5, { num_layers: 2, bidirectional: true });
       const x = tf.randomNormal([4, 2, 3]);

@@ -4,11 +4,12 @@ import { TorchLSTMCell } from './lstm_cell_kernel.js';
 import { MAX_WEBGPU_CELLS, registerWebGPUCell } from './webgpu/lstm_cell.js';
 import { registerWebGLCell } from './webgl/lstm_cell.js';
 import { registerWebGPUStep, TorchLSTMStep } from './webgpu/lstm_step.js';
+import { registerWebGLStep } from './webgl/lstm_step.js';
 
 /*
- * The LSTM layer loop around the GPU kernels: on webgpu without proj_size one `TorchLSTMStep`
- * dispatch per step (webgpu/lstm_step.ts); otherwise the recurrent matmul, then the cell kernel
- * `TorchLSTMCell` twice (c', then h'; webgpu/lstm_cell.ts, webgl/lstm_cell.ts).
+ * The LSTM layer loop around the GPU kernels: without proj_size one `TorchLSTMStep` program per
+ * step (webgpu/lstm_step.ts, webgl/lstm_step.ts); with it, the recurrent matmul, then the cell
+ * kernel `TorchLSTMCell` twice (c', then h'; webgpu/lstm_cell.ts, webgl/lstm_cell.ts).
  */
 
 /** Whether a gradient tape is recording (then the differentiable op-composed path must run). */
@@ -37,7 +38,7 @@ export function fusedLayerGpu(x: tf.Tensor, h0: tf.Tensor, c0: tf.Tensor, w: Lay
   });
   const whhT = tf.transpose(w.w_hh);
   const bias = w.b_hh ? { b_hh: w.b_hh } : {};
-  if (backend === 'webgpu' && !w.w_hr) return steppedLayer(pre, whhT, bias, h0, c0, L, N, H, reverse);
+  if (!w.w_hr) return steppedLayer(backend, pre, whhT, bias, h0, c0, L, N, H, reverse);
   const whrT = w.w_hr ? tf.transpose(w.w_hr) : undefined;
   let h = h0;
   let c = c0;
@@ -69,9 +70,9 @@ export function fusedLayerGpu(x: tf.Tensor, h0: tf.Tensor, c0: tf.Tensor, w: Lay
  * the packed states of all steps are stacked once at the end and split into output, h_n, c_n.
  * Frees pre and whhT.
  */
-function steppedLayer(pre: tf.Tensor, whhT: tf.Tensor, bias: { b_hh?: tf.Tensor }, h0: tf.Tensor, c0: tf.Tensor,
+function steppedLayer(backend: 'webgpu' | 'webgl', pre: tf.Tensor, whhT: tf.Tensor, bias: { b_hh?: tf.Tensor }, h0: tf.Tensor, c0: tf.Tensor,
   L: number, N: number, H: number, reverse: boolean): { output: tf.Tensor; h: tf.Tensor; c: tf.Tensor } {
-  registerWebGPUStep();
+  if (backend === 'webgpu') registerWebGPUStep(); else registerWebGLStep();
   const init = tf.concat([h0, c0], 1);
   let state = init;
   const states: tf.Tensor[] = new Array(L);
