@@ -36,7 +36,7 @@ const C_HC: i32 = 16;      // scratch (N, Hp): o·tanh(c) before the projection
 const C_Y: i32 = 17;       // output (L, N, S); its last written step is h_n
 const C_BAR: i32 = 18;     // barrier: two i32 (arrivals, generation)
 
-const SPIN: i32 = 20000;
+const SPIN: i32 = 200000;
 
 @inline function ctrl(base: usize, i: i32): i32 { return load<i32>(base + (<usize>i << 2)); }
 

@@ -98,8 +98,10 @@ function recurrence<T>(alg: Algebra<T>, input: T, hx: [T, T], flat_weights: read
     const outs: T[] = [];
     for (let dir = 0; dir < D; dir++) {
       const idx = layer * D + dir;
-      const h0 = alg.reshape(alg.slice(hx[0], [idx, 0, 0], [1, N, hOut]), [N, hOut]);
-      const c0 = alg.reshape(alg.slice(hx[1], [idx, 0, 0], [1, N, hCell]), [N, hCell]);
+      // One layer and direction: a reshape (no copy) instead of a slice.
+      const one = alg.shape(hx[0])[0] === 1;
+      const h0 = alg.reshape(one ? hx[0] : alg.slice(hx[0], [idx, 0, 0], [1, N, hOut]), [N, hOut]);
+      const c0 = alg.reshape(one ? hx[1] : alg.slice(hx[1], [idx, 0, 0], [1, N, hCell]), [N, hCell]);
       const r = alg.fusedLayer?.(x, h0, c0, layers[idx]!, dir === 1) ?? lstmLayer(alg, x, h0, c0, layers[idx]!, dir === 1);
       outs.push(r.output);
       hs.push(r.h);
@@ -112,7 +114,8 @@ function recurrence<T>(alg: Algebra<T>, input: T, hx: [T, T], flat_weights: read
     x = next;
   }
   const output = options.batch_first ? alg.transpose(x, [1, 0, 2]) : x;
-  return [output, alg.stack(hs), alg.stack(cs)];
+  const stack = (xs: T[]) => (xs.length === 1 ? alg.reshape(xs[0]!, [1, ...alg.shape(xs[0]!)]) : alg.stack(xs));
+  return [output, stack(hs), stack(cs)];
 }
 
 /** Splits torch's flat weight list into per layer/direction groups. */
