@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { nn, torch } from 'tfjs-torch';
-import { lastRunThreads } from '../src/kernels/wasm/simd_runtime.js';
+import { kernelHeapStats, lastRunThreads } from '../src/kernels/wasm/simd_runtime.js';
 import { describeEachBackend, expectNoLeak } from './helpers/backends.js';
 
 /** The fused kernel each backend's forward runs (the fixture specs check their numbers). */
@@ -141,5 +141,28 @@ describeEachBackend('the wasm SIMD kernel on several threads', (backend) => {
     x.dispose();
     a.dispose();
     b.dispose();
+  });
+
+  it('kernel memory: between calls only the packed weights; during one, their size plus the documented scratch', async () => {
+    torch.set_num_threads(threads === 1 ? 2 : 1); // a fresh runtime: empty heap and cache
+    torch.manual_seed(1);
+    const [L, N, I, H, P] = [9, 5, 7, 10, 3];
+    const m = new nn.LSTM(I, H, { num_layers: 2, proj_size: P });
+    const x = tf.randomNormal([L, N, I]);
+    await expectNoLeak(async () => { await run(m, x); });
+    const stats = kernelHeapStats()!;
+    const Hp = Math.ceil(H / 4) * 4;
+    const S = Math.ceil(P / 16) * 16;
+    const bytes = (floats: number) => Math.max(64, Math.ceil((floats * 4) / 64) * 64);
+    // Per layer: packed W_ihᵀ, W_hhᵀ, b_ih + b_hh and W_hrᵀ (64-byte blocks).
+    const packed = [I, P].map((In) => bytes(4 * Hp * In) + bytes(4 * Hp * S) + bytes(4 * Hp) + bytes(S * Hp))
+      .reduce((a, b) => a + b, 0);
+    expect(stats.live).to.equal(packed);
+    // A call adds x, h_0, c, the L·N·4·Hp projection, o·tanh(c) and the output (or, while packing, the raw weights).
+    const scratch = bytes(L * N * Math.max(I, P)) + bytes(N * S) + bytes(N * Hp) + bytes(L * N * 4 * Hp) + bytes(N * Hp) + bytes(L * N * S);
+    expect(stats.peak).to.be.at.most(packed + Math.max(scratch, bytes(4 * H * P) * 2 + bytes(4 * H) * 2 + bytes(P * H)));
+    torch.set_num_threads(threads);
+    x.dispose();
+    m.dispose();
   });
 });

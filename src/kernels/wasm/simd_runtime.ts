@@ -37,6 +37,8 @@ export interface Runtime {
   alloc(floats: number): number;
   /** Frees what `alloc` returned. */
   free(ptr: number): void;
+  /** Bytes allocated now (the packed-weight cache between calls) and at most so far. */
+  heapStats(): { live: number; peak: number };
   /** Packed weights kept between runs (lstm_layer.ts), dropped with the runtime. */
   cache: Map<object, unknown>;
   /** A Float32Array over the memory (re-made after growth). */
@@ -48,6 +50,11 @@ export interface Runtime {
 
 let runtime: Runtime | null | undefined;
 let lastThreads = 0;
+
+/** The kernel heap's allocated bytes now and at most since the runtime started (null before). */
+export function kernelHeapStats(): { live: number; peak: number } | null {
+  return runtime ? runtime.heapStats() : null;
+}
 
 /** Bytes of the kernel's own WebAssembly memory (0 before first use); it grows, never shrinks. */
 export function kernelMemoryBytes(): number {
@@ -167,6 +174,7 @@ export function getRuntime(): Runtime | null {
       exports, memory, threads, base,
       alloc: (floats) => heap.alloc(floats * 4),
       free: (ptr) => heap.free(ptr),
+      heapStats: () => ({ live: heap.live, peak: heap.peak }),
       cache: new Map(),
       f32: () => { views(); return f32; },
       i32: () => { views(); return i32; },
@@ -193,6 +201,9 @@ class Heap {
   private readonly freeList: { at: number; size: number }[] = [];
   private readonly sizes = new Map<number, number>();
   private top: number;
+  /** Bytes allocated now, and the most ever allocated at once. */
+  live = 0;
+  peak = 0;
 
   constructor(start: number, private readonly memory: WebAssembly.Memory) {
     this.top = Math.ceil(start / 64) * 64;
@@ -213,6 +224,8 @@ class Heap {
       if (this.top > have) this.memory.grow(Math.ceil((this.top - have) / PAGE));
     }
     this.sizes.set(at, size);
+    this.live += size;
+    this.peak = Math.max(this.peak, this.live);
     return at;
   }
 
@@ -220,6 +233,7 @@ class Heap {
     const size = this.sizes.get(at);
     if (size === undefined) return;
     this.sizes.delete(at);
+    this.live -= size;
     // Insert in address order, merging with free neighbours and with the top.
     let i = 0;
     while (i < this.freeList.length && this.freeList[i]!.at < at) i++;
