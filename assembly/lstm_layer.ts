@@ -205,7 +205,20 @@ export function run(base: usize, tid: i32): void {
     const yt = y + (<usize>(t * N * S) << 2);
     const cellOut = PQ ? hc : yt;
     const cellStride = PQ ? Hp : S;
-    gemm(prev, S, N, whh, S, g0, g1, pre + (<usize>(t * N * G) << 2), 16, G, cellOut, cellStride, true, c, Hp);
+    const pt = pre + (<usize>(t * N * G) << 2);
+    if (N == 1) {
+      // Batch 1: gate sums first, in place over pre[t] (each panel reads and writes only its own
+      // 16 floats), then the gate math over the thread's panels: independent iterations, so the
+      // long σ/tanh dependency chains of consecutive panels overlap (~6% on W2; slower for N ≥ 2).
+      gemm(prev, S, 1, whh, S, g0, g1, pt, 16, G, pt, G, false, 0, 0);
+      for (let p = g0; p < g1; p++) {
+        const gp = pt + (<usize>(p * 16) << 2);
+        cell(v128.load(gp), v128.load(gp, 16), v128.load(gp, 32), v128.load(gp, 48), c + (<usize>(p * 4) << 2),
+          cellOut + (<usize>(p * 4) << 2));
+      }
+    } else {
+      gemm(prev, S, N, whh, S, g0, g1, pt, 16, G, cellOut, cellStride, true, c, Hp);
+    }
     barrier(bar, threads);
     if (PQ) {
       gemm(hc, Hp, N, whr, Hp, q0, q1, ZEROS, 0, 0, yt, S, false, 0, 0);
