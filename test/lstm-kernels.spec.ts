@@ -73,7 +73,9 @@ async function run(m: nn.LSTM, x: tf.Tensor): Promise<Float32Array[]> {
   return out;
 }
 
-describeEachBackend('the wasm SIMD kernel on several threads', (backend) => {
+const IN_NODE = typeof process !== 'undefined' && !!process.versions?.node;
+
+describeEachBackend('the wasm SIMD kernel on several threads (Node; one thread in a browser)', (backend) => {
   if (backend !== 'wasm') return;
   const threads = torch.get_num_threads();
   after(() => torch.set_num_threads(threads));
@@ -97,7 +99,8 @@ describeEachBackend('the wasm SIMD kernel on several threads', (backend) => {
         expect(lastRunThreads()).to.equal(1);
         torch.set_num_threads(3);
         three = await run(m, x);
-        expect(lastRunThreads()).to.equal(3);
+        // Node runs worker threads; a browser page runs the kernel on its one thread.
+        expect(lastRunThreads()).to.equal(IN_NODE ? 3 : 1);
       });
       for (let i = 0; i < 3; i++) expect(Array.from(three[i]!)).to.deep.equal(Array.from(one[i]!));
       await tf.setBackend('cpu');

@@ -141,59 +141,91 @@ function decode(b64: string): Uint8Array<ArrayBuffer> {
   return out;
 }
 
+/** A browser's main thread: the single-threaded module compiled and instantiated asynchronously. */
+let asyncInstance: { module: WebAssembly.Module; exports: LayerExports; memory: WebAssembly.Memory } | null = null;
+let asyncStarted = false;
+
+function startAsyncInstantiate(): void {
+  if (asyncStarted) return;
+  asyncStarted = true;
+  const bytes = decode(LSTM_LAYER_SIMD);
+  if (!WebAssembly.validate(bytes)) return;
+  const memory = new WebAssembly.Memory({ initial: 16 });
+  WebAssembly.instantiate(bytes, { env: { memory } }).then(({ module, instance }) => {
+    asyncInstance = { module, exports: instance.exports as unknown as LayerExports, memory };
+  }, () => { /* no kernel: the op-composed path runs */ });
+}
+
+// Browsers refuse synchronous compiles of modules over 4 KB on the main thread: start at import.
+if ((globalThis as { document?: unknown }).document !== undefined) startAsyncInstantiate();
+
 /**
- * The runtime, made on first use; null where WebAssembly SIMD is unavailable (or, in a browser's
- * main thread, where a synchronous compile of this size is refused): the caller falls back.
+ * The runtime, made on first use; null where WebAssembly SIMD is unavailable, or in a browser's
+ * main thread until the asynchronous instantiation (started at import) has finished: the caller
+ * falls back to the op-composed path meanwhile.
  */
 export function getRuntime(): Runtime | null {
   if (runtime !== undefined) return runtime;
-  runtime = null;
+  if (asyncInstance) {
+    runtime = makeRuntime(asyncInstance.module, asyncInstance.memory, asyncInstance.exports, null, 1);
+    return runtime;
+  }
   try {
     const wanted = defaultThreads();
     const wt = wanted > 1 ? workerThreads() : null;
     const bytes = decode(wt ? LSTM_LAYER_SIMD_THREADS : LSTM_LAYER_SIMD);
-    if (!WebAssembly.validate(bytes)) return runtime;
-    const module = new WebAssembly.Module(bytes);
+    if (!WebAssembly.validate(bytes)) { runtime = null; return runtime; }
+    let module: WebAssembly.Module;
+    try {
+      module = new WebAssembly.Module(bytes);
+    } catch {
+      startAsyncInstantiate(); // a main thread that only compiles asynchronously
+      return null;
+    }
     const memory = wt
       ? new WebAssembly.Memory({ initial: 16, maximum: 32768, shared: true })
       : new WebAssembly.Memory({ initial: 16 });
     const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as LayerExports;
-    const base = exports.heapBase();
-    const heap = new Heap(base + CTRL_BYTES, memory);
-    let f32 = new Float32Array(memory.buffer);
-    let i32 = new Int32Array(memory.buffer);
-    const views = () => {
-      if (f32.buffer !== memory.buffer || f32.byteLength !== memory.buffer.byteLength) {
-        f32 = new Float32Array(memory.buffer);
-        i32 = new Int32Array(memory.buffer);
-      }
-    };
-    let threads = 1;
-    if (wt) threads = startPool(wt, module, memory, base, wanted);
-    runtime = {
-      exports, memory, threads, base,
-      alloc: (floats) => heap.alloc(floats * 4),
-      free: (ptr) => heap.free(ptr),
-      heapStats: () => ({ live: heap.live, peak: heap.peak }),
-      cache: new Map(),
-      f32: () => { views(); return f32; },
-      i32: () => { views(); return i32; },
-      run: (n) => {
-        views();
-        const at = base >> 2;
-        i32[at + CTRL.THREADS] = n;
-        lastThreads = n;
-        if (n > 1) {
-          Atomics.add(i32, at + CTRL.JOB, 1);
-          Atomics.notify(i32, at + CTRL.JOB);
-        }
-        exports.run(base, 0);
-      },
-    };
+    runtime = makeRuntime(module, memory, exports, wt, wanted);
   } catch {
     runtime = null;
   }
   return runtime;
+}
+
+function makeRuntime(module: WebAssembly.Module, memory: WebAssembly.Memory, exports: LayerExports,
+  wt: WorkerThreads | null, wanted: number): Runtime {
+  const base = exports.heapBase();
+  const heap = new Heap(base + CTRL_BYTES, memory);
+  let f32 = new Float32Array(memory.buffer);
+  let i32 = new Int32Array(memory.buffer);
+  const views = () => {
+    if (f32.buffer !== memory.buffer || f32.byteLength !== memory.buffer.byteLength) {
+      f32 = new Float32Array(memory.buffer);
+      i32 = new Int32Array(memory.buffer);
+    }
+  };
+  const threads = wt ? startPool(wt, module, memory, base, wanted) : 1;
+  return {
+    exports, memory, threads, base,
+    alloc: (floats) => heap.alloc(floats * 4),
+    free: (ptr) => heap.free(ptr),
+    heapStats: () => ({ live: heap.live, peak: heap.peak }),
+    cache: new Map(),
+    f32: () => { views(); return f32; },
+    i32: () => { views(); return i32; },
+    run: (n) => {
+      views();
+      const at = base >> 2;
+      i32[at + CTRL.THREADS] = n;
+      lastThreads = n;
+      if (n > 1) {
+        Atomics.add(i32, at + CTRL.JOB, 1);
+        Atomics.notify(i32, at + CTRL.JOB);
+      }
+      exports.run(base, 0);
+    },
+  };
 }
 
 /** First-fit allocation of 64-byte aligned blocks in the kernel's memory, which grows as needed. */
