@@ -10,6 +10,14 @@ interface WebGLBackendLike {
   runWebGLProgram(program: object, inputs: tf.TensorInfo[], dtype: tf.DataType, customUniformValues?: number[][]): tf.TensorInfo;
 }
 
+/** The backend's own sigmoid and tanh (tfjs-backend-webgl 4.22: unaryop_gpu, kernels/Tanh). */
+export const GL_ACTIVATIONS = `
+      float sigmoidT(float x) { return 1.0 / (1.0 + exp(-1.0 * x)); }
+      float tanhT(float x) {
+        float e2x = exp(-2.0 * abs(x));
+        return sign(x) * (1.0 - e2x) / (1.0 + e2x);
+      }`;
+
 class CellProgramGL {
   readonly variableNames: string[];
   readonly outputShape: number[];
@@ -28,12 +36,7 @@ class CellProgramGL {
         setOutput(f * getS(n, j) + i * g);`
       : `float o = sigmoidT(gate(n, ${3 * H} + j));
         setOutput(o * tanhT(getS(n, j)));`;
-    this.userCode = `
-      float sigmoidT(float x) { return 1.0 / (1.0 + exp(-1.0 * x)); }
-      float tanhT(float x) {
-        float e2x = exp(-2.0 * abs(x));
-        return sign(x) * (1.0 - e2x) / (1.0 + e2x);
-      }
+    this.userCode = `${GL_ACTIVATIONS}
       float gate(int n, int k) { return ${gate}; }
       void main() {
         ivec2 coords = getOutputCoords();

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { TorchLSTMStep } from '../webgpu/lstm_step.js';
+import { GL_ACTIVATIONS } from './lstm_cell.js';
 
 /**
  * `TorchLSTMStep` for tfjs's `webgl` backend: one whole time step as one GLSL program over the
@@ -23,12 +24,7 @@ class StepProgramGL {
     this.variableNames = bias ? ['S', 'W', 'PRE', 'BHH'] : ['S', 'W', 'PRE'];
     this.outputShape = [N, 2 * H];
     const b = (k: string) => (bias ? ` + getBHH(${k})` : '');
-    this.userCode = `
-      float sigmoidT(float x) { return 1.0 / (1.0 + exp(-1.0 * x)); }
-      float tanhT(float x) {
-        float e2x = exp(-2.0 * abs(x));
-        return sign(x) * (1.0 - e2x) / (1.0 + e2x);
-      }
+    this.userCode = `${GL_ACTIVATIONS}
       void main() {
         ivec2 coords = getOutputCoords();
         int n = coords.x;
