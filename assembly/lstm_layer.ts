@@ -36,7 +36,8 @@ const C_HC: i32 = 16;      // scratch (N, Hp): o·tanh(c) before the projection
 const C_Y: i32 = 17;       // output (L, N, S); its last written step is h_n
 const C_BAR: i32 = 18;     // barrier: two i32 (arrivals, generation)
 
-const SPIN: i32 = 200000;
+const SPIN: i32 = 50000;
+const C_ABORT: i32 = 27;  // set by a worker whose run failed: barriers stop waiting
 
 @inline function ctrl(base: usize, i: i32): i32 { return load<i32>(base + (<usize>i << 2)); }
 
@@ -51,7 +52,8 @@ function barrier(bar: usize, threads: i32): void {
       atomic.notify(bar + 4);
     } else {
       let spins = 0;
-      while (atomic.load<i32>(bar + 4) == gen) {
+      const abort = bar + <usize>((C_ABORT - C_BAR) << 2);
+      while (atomic.load<i32>(bar + 4) == gen && !atomic.load<i32>(abort)) {
         if (++spins > SPIN) atomic.wait<i32>(bar + 4, gen, -1);
       }
     }

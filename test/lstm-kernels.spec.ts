@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { nn, torch } from 'tfjs-torch';
-import { kernelHeapStats, lastRunThreads } from '../src/kernels/wasm/simd_runtime.js';
+import { CTRL, getRuntime, kernelHeapStats, lastRunThreads } from '../src/kernels/wasm/simd_runtime.js';
 import { describeEachBackend, expectNoLeak } from './helpers/backends.js';
 
 /** The fused kernel each backend's forward runs (the fixture specs check their numbers). */
@@ -164,6 +164,29 @@ describeEachBackend('the wasm SIMD kernel on several threads (Node; one thread i
     // A call adds x, h_0, c, the L·N·4·Hp projection, o·tanh(c) and the output (or, while packing, the raw weights).
     const scratch = bytes(L * N * Math.max(I, P)) + bytes(N * S) + bytes(N * Hp) + bytes(L * N * 4 * Hp) + bytes(N * Hp) + bytes(L * N * S);
     expect(stats.peak).to.be.at.most(packed + Math.max(scratch, bytes(4 * H * P) * 2 + bytes(4 * H) * 2 + bytes(P * H)));
+    torch.set_num_threads(threads);
+    x.dispose();
+    m.dispose();
+  });
+
+  it('a run that traps throws instead of leaving threads waiting, and the next forward starts afresh', async function () {
+    if (!IN_NODE) this.skip(); // one thread in a browser: nothing waits
+    torch.set_num_threads(2);
+    const rt = getRuntime()!;
+    const c = rt.base >> 2;
+    const i32 = rt.i32();
+    // A layer whose input pointer lies past the end of memory: every thread traps reading it.
+    Object.entries({ L: 2, N: 8, I: 64, HP: 64, S: 64, PQ: 0, REV: 0 }).forEach(([k, v]) => { i32[c + CTRL[k as 'L']] = v; });
+    i32[c + CTRL.X] = rt.memory.buffer.byteLength + 4096;
+    expect(() => rt.run(2)).to.throw(/out of bounds/i);
+    torch.manual_seed(2);
+    const m = new nn.LSTM(6, 40);
+    const x = tf.randomNormal([3, 8, 6]);
+    await expectNoLeak(async () => {
+      const [y] = await run(m, x);
+      expect(lastRunThreads()).to.equal(2);
+      expect(y!.every(Number.isFinite)).to.equal(true);
+    });
     torch.set_num_threads(threads);
     x.dispose();
     m.dispose();

@@ -20,12 +20,12 @@ export interface LayerExports {
 /** Control block words shared with the kernel (C_* in assembly/lstm_layer.ts) and the workers. */
 export const CTRL = {
   L: 0, N: 1, I: 2, HP: 3, S: 4, PQ: 5, REV: 6, THREADS: 7, X: 8, WIH: 9, WHH: 10, BIAS: 11, WHR: 12,
-  H0: 13, C: 14, PRE: 15, HC: 16, Y: 17, BAR: 18, JOB: 24, READY: 25, QUIT: 26,
+  H0: 13, C: 14, PRE: 15, HC: 16, Y: 17, BAR: 18, JOB: 24, READY: 25, QUIT: 26, ABORT: 27,
 } as const;
 const CTRL_BYTES = 128;
 const PAGE = 65536;
 
-/** What a kernel run needs: the exports, a bump allocator over the memory, and `run`. */
+/** What a kernel run needs: the exports, an allocator over the memory, and `run`. */
 export interface Runtime {
   exports: LayerExports;
   memory: WebAssembly.Memory;
@@ -50,6 +50,7 @@ export interface Runtime {
 
 let runtime: Runtime | null | undefined;
 let lastThreads = 0;
+let requestedThreads: number | null = null;
 
 /** The kernel heap's allocated bytes now and at most since the runtime started (null before). */
 export function kernelHeapStats(): { live: number; peak: number } | null {
@@ -65,7 +66,6 @@ export function kernelMemoryBytes(): number {
 export function lastRunThreads(): number {
   return lastThreads;
 }
-let requestedThreads: number | null = null;
 
 /**
  * Sets how many threads the wasm kernel uses (torch.set_num_threads): a running pool of another
@@ -102,23 +102,36 @@ function defaultThreads(): number {
 
 const WORKER_SOURCE = `
 const { workerData } = require('worker_threads');
-const { module, memory, base, tid, spin } = workerData;
+const { module, memory, base, tid, spinMs } = workerData;
 const inst = new WebAssembly.Instance(module, { env: { memory } });
 const w = new Int32Array(memory.buffer, base, 32);
 Atomics.add(w, ${CTRL.READY}, 1);
 Atomics.notify(w, ${CTRL.READY});
 let seen = 0;
 for (;;) {
+  // Spin for a while after a run (the next one usually follows at once), then sleep.
+  const until = performance.now() + spinMs;
   let n = 0;
-  while (Atomics.load(w, ${CTRL.JOB}) === seen) if (++n > spin) { Atomics.wait(w, ${CTRL.JOB}, seen); n = 0; }
+  while (Atomics.load(w, ${CTRL.JOB}) === seen) {
+    if ((++n & 1023) === 0 && performance.now() > until) Atomics.wait(w, ${CTRL.JOB}, seen);
+  }
   seen = Atomics.load(w, ${CTRL.JOB});
   if (Atomics.load(w, ${CTRL.QUIT})) break;
-  if (tid < Atomics.load(w, ${CTRL.THREADS})) inst.exports.run(base, tid);
+  if (tid < Atomics.load(w, ${CTRL.THREADS})) {
+    try {
+      inst.exports.run(base, tid);
+    } catch (e) {
+      // Release the threads waiting at a barrier; the caller sees ABORT and throws.
+      Atomics.store(w, ${CTRL.ABORT}, 1);
+      Atomics.add(w, ${CTRL.BAR} + 1, 1);
+      Atomics.notify(w, ${CTRL.BAR} + 1);
+    }
+  }
 }
 `;
 
-/** Iterations a worker spins on the job counter before it sleeps (a run's start costs a wake-up then). */
-const WORKER_SPIN = 2000000;
+/** Milliseconds a worker spins on the job counter after a run before it sleeps (a wake-up costs more). */
+const WORKER_SPIN_MS = 1;
 
 let workers: { terminate(): Promise<number> }[] = [];
 
@@ -223,7 +236,21 @@ function makeRuntime(module: WebAssembly.Module, memory: WebAssembly.Memory, exp
         Atomics.add(i32, at + CTRL.JOB, 1);
         Atomics.notify(i32, at + CTRL.JOB);
       }
-      exports.run(base, 0);
+      try {
+        exports.run(base, 0);
+      } catch (e) {
+        if (n > 1) { // release the workers waiting at a barrier, then drop this runtime
+          Atomics.store(i32, at + CTRL.ABORT, 1);
+          Atomics.add(i32, at + CTRL.BAR + 1, 1);
+          Atomics.notify(i32, at + CTRL.BAR + 1);
+        }
+        shutdown();
+        throw e;
+      }
+      if (n > 1 && Atomics.load(i32, at + CTRL.ABORT)) {
+        shutdown();
+        throw new Error('the wasm LSTM kernel failed on a worker thread; the thread pool was stopped');
+      }
     },
   };
 }
@@ -285,7 +312,7 @@ function startPool(wt: WorkerThreads, module: WebAssembly.Module, memory: WebAss
   const w = new Int32Array(memory.buffer);
   const at = base >> 2;
   for (let tid = 1; tid < wanted; tid++) {
-    const worker = new wt.Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, base, tid, spin: WORKER_SPIN } });
+    const worker = new wt.Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, base, tid, spinMs: WORKER_SPIN_MS } });
     worker.unref();
     workers.push(worker);
   }
