@@ -23,8 +23,7 @@ import { join, resolve } from 'node:path';
 import { ensureFixtures, loadFixture, ROOT, WORKLOADS, type Workload } from './workloads.js';
 import { FULL_POLICY, QUICK_POLICY } from './stats.js';
 import { tfjsBackends } from './systems/tfjs_backends.js';
-import { runTfjsTorch } from './systems/tfjs_torch.js';
-import { runTfjsLayers } from './systems/tfjs_layers.js';
+import { runTfjsInChild } from './systems/tfjs_process.js';
 import { runOrtNode } from './systems/ort_node.js';
 import { runOrtWeb } from './systems/ort_web.js';
 import { runPyTorch, torchInfo } from './systems/pytorch.js';
@@ -109,8 +108,9 @@ async function main(): Promise<void> {
     refMaxAbs[w.name] = fixture.output.data.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
     const ctx: RunContext = { fixture, policy, quick: opts.quick, log, done };
     const steps: [string, () => Promise<Row[]>][] = [
-      ['tfjs-torch', () => runTfjsTorch(ctx)],
-      ['tf.layers', () => runTfjsLayers(ctx)],
+      // Each tfjs system and workload in a fresh process (tfjs_child.ts), like onnxruntime-web.
+      ['tfjs-torch', () => runTfjsInChild('tfjs-torch', ctx)],
+      ['tf.layers', () => runTfjsInChild('tf.layers', ctx)],
       ['ort-node', () => runOrtNode(ctx)],
       ['ort-web', () => runOrtWeb(ctx)],
       ['pytorch', () => runPyTorch(ctx, opts.keepCoretype, opts.referenceBlas)],
@@ -124,6 +124,7 @@ async function main(): Promise<void> {
   const durationS = (performance.now() - started) / 1000;
   const setup: string[] = [
     `tfjs backends: ${backends.map((b) => `${b.name}: ${b.note}`).join('; ')}. tfjs's own ops run single-threaded in Node (the cpu backend is JavaScript; tfjs-backend-wasm's threads are off in Node); tfjs-torch's wasm LSTM kernel runs on worker threads.`,
+    `Each tfjs system (tfjs-torch, tf.layers.lstm) runs each workload in a fresh Node process, as onnxruntime-web does, so no run inherits another workload's heap.`,
     `tfjs-torch: \`new nn.LSTM({...}).eval()\` + \`load_state_dict\` per backend; timed = \`forward(x)\` + \`await output.data()\` + dispose.`,
     `tf.layers.lstm: tf.sequential of \`tf.layers.lstm\` (recurrentActivation 'sigmoid', returnSequences) / \`tf.layers.bidirectional\` (mergeMode 'concat'), built once, weights set from the state_dict; timed = \`model.predict(x, {batchSize: N})\` + \`await data()\` on a (N, L, H_in) copy of the input.`,
     `onnxruntime-node: CPU EP, intraOpNumThreads 2, graphOptimizationLevel 'all'. onnxruntime-web: wasm EP (SIMD), numThreads 1 and 2, each in its own Node process.`,
