@@ -92,7 +92,7 @@ export function markdown(rows: Row[], workloads: Workload[], info: RunInfo): str
       'one forward; steady = extra bytes (tensors) still alive after all timed runs, outputs disposed.',
       'On wasm the LSTM kernel works in its own WebAssembly memory (packed weights, kept per tensor data, and',
       'per-call scratch: input, L·N·4·H_cell projection, output), which tfjs does not count: its size after the runs',
-      'is the last column (it grows to the largest call and never shrinks; it is shared by every workload of the run).', '');
+      'is the last column (it grows to the largest call in the workload\'s process and never shrinks).', '');
     L.push('| Workload | measured on | baseline | peak during forward (extra) | steady state after (extra) | wasm kernel memory |');
     L.push('|---|---|---:|---:|---:|---:|');
     for (const r of mem) {
