@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayerWeights } from '../functional/lstm.js';
-import { TorchLSTMCell } from './lstm_cell_kernel.js';
+import { TorchLSTMCell, TorchLSTMStep } from './lstm_cell_kernel.js';
 import { MAX_WEBGPU_CELLS, registerWebGPUCell } from './webgpu/lstm_cell.js';
 import { registerWebGLCell } from './webgl/lstm_cell.js';
-import { registerWebGPUStep, TorchLSTMStep } from './webgpu/lstm_step.js';
+import { registerWebGPUStep } from './webgpu/lstm_step.js';
 import { registerWebGLStep } from './webgl/lstm_step.js';
 
 /*
@@ -30,7 +30,6 @@ export function fusedLayerGpu(x: tf.Tensor, h0: tf.Tensor, c0: tf.Tensor, w: Lay
   const backend = tf.getBackend();
   if ((backend !== 'webgpu' && backend !== 'webgl') || taping() || N === 0 || I === 0) return null;
   if ((backend === 'webgpu' && N * H > MAX_WEBGPU_CELLS) || (w.b_ih === undefined) !== (w.b_hh === undefined)) return null;
-  if (backend === 'webgpu') registerWebGPUCell(); else registerWebGLCell();
   // x·W_ihᵀ + b_ih for all steps: one matmul and one add, as the op-composed path computes it.
   const pre = tf.tidy(() => {
     const p = tf.matMul(tf.reshape(x, [L * N, I]) as tf.Tensor2D, w.w_ih as tf.Tensor2D, false, true);
@@ -39,7 +38,9 @@ export function fusedLayerGpu(x: tf.Tensor, h0: tf.Tensor, c0: tf.Tensor, w: Lay
   const whhT = tf.transpose(w.w_hh);
   const bias = w.b_hh ? { b_hh: w.b_hh } : {};
   if (!w.w_hr) return steppedLayer(backend, pre, whhT, bias, h0, c0, L, N, H, reverse);
-  const whrT = w.w_hr ? tf.transpose(w.w_hr) : undefined;
+  // With proj_size: per step the matmul, the cell kernel twice, and the projection.
+  if (backend === 'webgpu') registerWebGPUCell(); else registerWebGLCell();
+  const whrT = tf.transpose(w.w_hr);
   let h = h0;
   let c = c0;
   const outs: tf.Tensor[] = new Array(L);
@@ -50,8 +51,7 @@ export function fusedLayerGpu(x: tf.Tensor, h0: tf.Tensor, c0: tf.Tensor, w: Lay
       const run = (which: 'c' | 'h', state: tf.Tensor) => tf.engine().runKernel(TorchLSTMCell,
         { hh, pre, state, ...bias } as unknown as tf.NamedTensorMap, { which, row0: t * N } as unknown as tf.NamedAttrMap) as tf.Tensor;
       const cn = run('c', c);
-      let hn = run('h', cn);
-      if (whrT) hn = tf.matMul(hn as tf.Tensor2D, whrT as tf.Tensor2D);
+      const hn = tf.matMul(run('h', cn) as tf.Tensor2D, whrT as tf.Tensor2D);
       return [hn, cn];
     }) as [tf.Tensor, tf.Tensor];
     if (c !== c0) c.dispose();
@@ -61,7 +61,7 @@ export function fusedLayerGpu(x: tf.Tensor, h0: tf.Tensor, c0: tf.Tensor, w: Lay
   }
   const output = tf.stack(outs);
   for (const o of outs) if (o !== h) o.dispose();
-  tf.dispose([pre, whhT, ...(whrT ? [whrT] : [])]);
+  tf.dispose([pre, whhT, whrT]);
   return { output, h, c };
 }
 

@@ -1,5 +1,5 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { TorchLSTMStep } from '../webgpu/lstm_step.js';
+import type * as tf from '@tensorflow/tfjs-core';
+import { registerStepKernel } from '../lstm_cell_kernel.js';
 import { GL_ACTIVATIONS } from './lstm_cell.js';
 
 /**
@@ -52,19 +52,8 @@ class StepProgramGL {
   }
 }
 
-let registered = false;
-
-/** Registers `TorchLSTMStep` for the webgl backend (once). Inputs: state, whhT, pre[, b_hh]; attr row0. */
+/** Registers `TorchLSTMStep` for the webgl backend (once). */
 export function registerWebGLStep(): void {
-  if (registered) return;
-  registered = true;
-  tf.registerKernel({ kernelName: TorchLSTMStep, backendName: 'webgl', kernelFunc: ({ inputs, backend, attrs }) => {
-    const { row0 } = attrs as unknown as { row0: number };
-    const state = inputs.state as tf.TensorInfo;
-    const [N, H2] = state.shape as [number, number];
-    const bias = inputs.b_hh !== undefined;
-    const ins = [state, inputs.whhT as tf.TensorInfo, inputs.pre as tf.TensorInfo];
-    if (bias) ins.push(inputs.b_hh as tf.TensorInfo);
-    return (backend as unknown as WebGLBackendLike).runWebGLProgram(new StepProgramGL(N, H2 / 2, bias), ins, 'float32', [[row0]]);
-  } });
+  registerStepKernel('webgl', ({ N, H, bias, row0, inputs }, backend) => (backend as WebGLBackendLike)
+    .runWebGLProgram(new StepProgramGL(N, H, bias), inputs, 'float32', [[row0]]));
 }

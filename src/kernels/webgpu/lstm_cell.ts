@@ -21,8 +21,10 @@ interface WebGPUBackendLike {
     uniforms?: { type: string; data: number[] }[]): tf.TensorInfo;
 }
 
-const WORKGROUP = 64;
-/** WebGPU's minimum maxComputeWorkgroupsPerDimension: larger N·H take the op-composed path. */
+/** Invocations per workgroup of the cell and step programs. */
+export const WORKGROUP = 64;
+/** WebGPU's minimum maxComputeWorkgroupsPerDimension (one invocation per cell in the cell and step
+ * programs): larger N·H take the op-composed path. */
 export const MAX_WEBGPU_CELLS = 65535 * WORKGROUP;
 
 /** The backend's own sigmoid and tanh (tfjs-backend-webgpu 4.22, unary_op_util). */

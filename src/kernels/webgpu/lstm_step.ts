@@ -1,23 +1,21 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { ACTIVATIONS } from './lstm_cell.js';
+import type * as tf from '@tensorflow/tfjs-core';
+import { registerStepKernel } from '../lstm_cell_kernel.js';
+import { ACTIVATIONS, WORKGROUP } from './lstm_cell.js';
 
 /**
  * One whole LSTM time step as a single WGSL dispatch for tfjs's `webgpu` backend, registered as
- * `TorchLSTMStep` (layers without proj_size; with one, ./lstm_cell.ts's two programs follow the
- * step's matmul). The state travels packed as one (N, 2H) tensor `[h | c]`; each invocation owns
- * one cell (n, j): it computes the four gate pre-activations
+ * `TorchLSTMStep` (../lstm_cell_kernel.ts) for layers without proj_size (with one,
+ * ./lstm_cell.ts's two programs follow the step's matmul). The state travels packed as one
+ * (N, 2H) tensor `[h | c]`; each invocation owns one cell (n, j): it computes the four gate
+ * pre-activations
  * `(h·W_hhᵀ)[n, q·H + j] + b_hh + pre[row0 + n]` (the dot product over k in order, like a naive
  * matmul), then `c' = σ(f)·c + σ(i)·tanh(g)` and `h' = σ(o)·tanh(c')`, and writes both. Per step
  * that is 1 dispatch where the cell path needs 3 (matmul, c', h') and the op-composed path ~15.
  */
-export const TorchLSTMStep = 'TorchLSTMStep';
-
 interface WebGPUBackendLike {
   runWebGPUProgram(program: object, inputs: tf.TensorInfo[], dtype: tf.DataType,
     uniforms?: { type: string; data: number[] }[]): tf.TensorInfo;
 }
-
-const WORKGROUP = 64;
 
 class StepProgram {
   readonly variableNames: string[];
@@ -68,21 +66,9 @@ class StepProgram {
   }
 }
 
-let registered = false;
-
-/** Registers `TorchLSTMStep` for the webgpu backend (once). Inputs: state, whhT, pre[, b_hh]; attr row0. */
+/** Registers `TorchLSTMStep` for the webgpu backend (once). */
 export function registerWebGPUStep(): void {
-  if (registered) return;
-  registered = true;
-  tf.registerKernel({ kernelName: TorchLSTMStep, backendName: 'webgpu', kernelFunc: ({ inputs, backend, attrs }) => {
-    const { row0 } = attrs as unknown as { row0: number };
-    const state = inputs.state as tf.TensorInfo;
-    const [N, H2] = state.shape as [number, number];
-    const H = H2 / 2;
-    const bias = inputs.b_hh !== undefined;
-    const ins = [state, inputs.whhT as tf.TensorInfo, inputs.pre as tf.TensorInfo];
-    if (bias) ins.push(inputs.b_hh as tf.TensorInfo);
-    return (backend as unknown as WebGPUBackendLike).runWebGPUProgram(new StepProgram(N, H, bias), ins, 'float32',
-      [{ type: 'int32', data: [row0] }, { type: 'int32', data: [H] }, { type: 'int32', data: [N * H] }]);
-  } });
+  registerStepKernel('webgpu', ({ N, H, bias, row0, inputs }, backend) => (backend as WebGPUBackendLike)
+    .runWebGPUProgram(new StepProgram(N, H, bias), inputs, 'float32',
+      [{ type: 'int32', data: [row0] }, { type: 'int32', data: [H] }, { type: 'int32', data: [N * H] }]));
 }
