@@ -93,13 +93,13 @@ function recurrence<T>(alg: Algebra<T>, input: T, hx: [T, T], flat_weights: read
   }
   const hs: T[] = [];
   const cs: T[] = [];
+  // One layer and direction: h_0/c_0 are reshapes of hx (no copy) instead of slices.
+  const one = alg.shape(hx[0])[0] === 1;
   for (let layer = 0; layer < options.num_layers; layer++) {
     if (layer > 0 && options.train && options.dropout > 0) x = alg.mask(x, dropoutMask(alg.shape(x), options.dropout));
     const outs: T[] = [];
     for (let dir = 0; dir < D; dir++) {
       const idx = layer * D + dir;
-      // One layer and direction: a reshape (no copy) instead of a slice.
-      const one = alg.shape(hx[0])[0] === 1;
       const h0 = alg.reshape(one ? hx[0] : alg.slice(hx[0], [idx, 0, 0], [1, N, hOut]), [N, hOut]);
       const c0 = alg.reshape(one ? hx[1] : alg.slice(hx[1], [idx, 0, 0], [1, N, hCell]), [N, hCell]);
       const r = alg.fusedLayer?.(x, h0, c0, layers[idx]!, dir === 1) ?? lstmLayer(alg, x, h0, c0, layers[idx]!, dir === 1);

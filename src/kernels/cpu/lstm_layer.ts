@@ -298,9 +298,19 @@ export function fusedLayerCpu(x: tf.Tensor, h0: tf.Tensor, c0: tf.Tensor, w: Lay
   { output: tf.Tensor; h: tf.Tensor; c: tf.Tensor } | null {
   if (tf.getBackend() !== 'cpu' || x.shape[1] === 0) return null;
   register();
+  return runLayerKernel(x, h0, c0, w, reverse);
+}
+
+/**
+ * Runs `TorchLSTMLayer` on the active backend (registered there by the caller): absent weights
+ * are passed as empty tensors, which the kernels read as "none".
+ */
+export function runLayerKernel(x: tf.Tensor, h0: tf.Tensor, c0: tf.Tensor, w: LayerWeights, reverse: boolean):
+  { output: tf.Tensor; h: tf.Tensor; c: tf.Tensor } {
   const none = tf.zeros([0]);
   const inputs = { x, h0, c0, w_ih: w.w_ih, w_hh: w.w_hh, b_ih: w.b_ih ?? none, b_hh: w.b_hh ?? none, w_hr: w.w_hr ?? none };
   const [output, h, c] = tf.engine().runKernel(TorchLSTMLayer, inputs as unknown as tf.NamedTensorMap,
     { reverse } as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[];
+  none.dispose();
   return { output: output!, h: h!, c: c! };
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayerWeights } from '../../functional/lstm.js';
-import { registerLayerGradient, TorchLSTMLayer } from '../cpu/lstm_layer.js';
+import { registerLayerGradient, runLayerKernel, TorchLSTMLayer } from '../cpu/lstm_layer.js';
 import { CTRL, getRuntime, type Runtime } from './simd_runtime.js';
 
 /*
@@ -150,10 +150,5 @@ function getRows(f32: Float32Array, src: number, rows: number, stride: number, w
 export function fusedLayerWasm(x: tf.Tensor, h0: tf.Tensor, c0: tf.Tensor, w: LayerWeights, reverse: boolean):
   { output: tf.Tensor; h: tf.Tensor; c: tf.Tensor } | null {
   if (tf.getBackend() !== 'wasm' || x.shape[1] === 0 || x.shape[0] === 0 || !register()) return null;
-  const none = tf.zeros([0]);
-  const inputs = { x, h0, c0, w_ih: w.w_ih, w_hh: w.w_hh, b_ih: w.b_ih ?? none, b_hh: w.b_hh ?? none, w_hr: w.w_hr ?? none };
-  const [output, h, c] = tf.engine().runKernel(TorchLSTMLayer, inputs as unknown as tf.NamedTensorMap,
-    { reverse } as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[];
-  none.dispose();
-  return { output: output!, h: h!, c: c! };
+  return runLayerKernel(x, h0, c0, w, reverse);
 }

@@ -76,10 +76,6 @@ export function setRequestedThreads(n: number): void {
   if (runtime !== undefined && (runtime === null || runtime.threads !== n)) shutdown();
 }
 
-/** The threads the wasm kernel is set to use (torch.get_num_threads). */
-export function requestedThreadCount(): number {
-  return defaultThreads();
-}
 
 interface WorkerThreads {
   Worker: new (code: string, opts: object) => { unref(): void; terminate(): Promise<number> };
@@ -92,7 +88,8 @@ function workerThreads(): WorkerThreads | null {
   return (proc.getBuiltinModule('node:worker_threads') as WorkerThreads | undefined) ?? null;
 }
 
-function defaultThreads(): number {
+/** The threads the wasm kernel is set to use (torch.get_num_threads): the last set, else the default. */
+export function requestedThreadCount(): number {
   if (requestedThreads !== null) return requestedThreads;
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
   const os = proc?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number } | undefined;
@@ -184,7 +181,7 @@ export function getRuntime(): Runtime | null {
     return runtime;
   }
   try {
-    const wanted = defaultThreads();
+    const wanted = requestedThreadCount();
     const wt = wanted > 1 ? workerThreads() : null;
     const bytes = decode(wt ? LSTM_LAYER_SIMD_THREADS : LSTM_LAYER_SIMD);
     if (!WebAssembly.validate(bytes)) { runtime = null; return runtime; }
