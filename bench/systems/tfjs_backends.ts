@@ -8,10 +8,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { torch } from 'tfjs-torch';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../workloads.js';
+import { installNodeWebGPU } from '../../test/helpers/node_webgpu.js';
 
 /** A tfjs backend and whether it can be used here. */
 export interface BackendInfo {
@@ -54,36 +53,18 @@ export async function tfjsBackends(): Promise<BackendInfo[]> {
   return out;
 }
 
-const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
-
-/**
- * webgpu in Node through npm `webgpu` (Dawn), as test/helpers/backends.ts sets it up: with no
- * Vulkan driver configured, Chromium's SwiftShader ICD (Debian's chromium package).
- */
+/** webgpu in Node through npm `webgpu` (Dawn), set up as the test suite does (test/helpers/node_webgpu.ts). */
 async function probeWebGPU(): Promise<BackendInfo> {
   const no = (why: string): BackendInfo => ({ name: 'webgpu', available: false, note: why });
-  if (!process.env.VK_DRIVER_FILES && !process.env.VK_ICD_FILENAMES) {
-    if (!existsSync(SWIFTSHADER_ICD)) return no(`no Vulkan driver (VK_DRIVER_FILES unset, ${SWIFTSHADER_ICD} missing)`);
-    process.env.VK_DRIVER_FILES = SWIFTSHADER_ICD;
-  }
-  process.env.XDG_RUNTIME_DIR ??= mkdtempSync(join(tmpdir(), 'xdg-'));
   try {
-    const spec = 'webgpu';
-    const webgpu = await import(spec) as { create: (o: string[]) => { requestAdapter(): Promise<{ info?: { description?: string; device?: string } } | null> }; globals: object };
-    const gpu = webgpu.create([]);
-    const adapter = await gpu.requestAdapter();
-    if (!adapter) return no('navigator.gpu.requestAdapter() returned null');
-    Object.assign(globalThis, webgpu.globals);
-    const nav = (globalThis as { navigator?: object }).navigator;
-    if (nav && !('gpu' in nav)) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true, enumerable: true });
-    else if (!nav) Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
+    const r = await installNodeWebGPU();
+    if (typeof r === 'string') return no(r);
     await import('@tensorflow/tfjs-backend-webgpu');
     tf.env().set('WEBGPU_CPU_FORWARD', false);
     if (!(await tf.setBackend('webgpu'))) return no('tf.setBackend(\'webgpu\') failed');
-    const desc = `${adapter.info?.description ?? ''} ${adapter.info?.device ?? ''}`.trim();
-    const emulated = /swiftshader/i.test(desc) || (process.env.VK_DRIVER_FILES ?? '').includes('swiftshader');
+    const emulated = /swiftshader/i.test(r.description) || (process.env.VK_DRIVER_FILES ?? '').includes('swiftshader');
     return { name: 'webgpu', available: true, emulated,
-      note: `Dawn (npm webgpu)${emulated ? ' on SwiftShader, a CPU emulation of a GPU: its times measure the emulator, not a GPU' : desc ? ` on ${desc}` : ''}` };
+      note: `Dawn (npm webgpu)${emulated ? ' on SwiftShader, a CPU emulation of a GPU: its times measure the emulator, not a GPU' : r.description ? ` on ${r.description}` : ''}` };
   } catch (e) {
     return no(`not available: ${(e as Error).message.split('\n')[0]}`);
   }

@@ -1,8 +1,7 @@
 import { createRequire } from 'node:module';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { installNodeWebGPU } from './node_webgpu.js';
 
 /**
  * The tfjs backends the conformance suite runs on in this process.
@@ -25,49 +24,18 @@ export const BACKENDS: string[] = (BROWSER_LIST ?? (IN_NODE ? process.env.TFJS_T
 export const GPU_BACKENDS = new Set(['webgpu', 'webgl']);
 
 /** Where Debian's chromium package ships SwiftShader's Vulkan ICD (what Dawn runs on here). */
-const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
 /** Why each backend cannot run in this process (absent: it can, as far as we know). */
 export const UNAVAILABLE: Record<string, string> = {};
 
 let nodeGpu: unknown = null;
 
-/**
- * Node only: makes `navigator.gpu` exist (npm `webgpu`, Dawn) so that importing
- * @tensorflow/tfjs-backend-webgpu registers 'webgpu'. Returns null when it works, else the reason.
- */
+/** Node only: installs Dawn's `navigator.gpu` (./node_webgpu.ts). Returns null when it works, else the reason. */
 async function probeNodeWebGPU(): Promise<string | null> {
-  if (!process.env.VK_DRIVER_FILES && !process.env.VK_ICD_FILENAMES) {
-    // The Vulkan loader reads this when Dawn creates its instance, so it must be set before create().
-    if (!existsSync(SWIFTSHADER_ICD)) return `no Vulkan ICD: ${SWIFTSHADER_ICD} missing (apt-get install chromium libvulkan1) and VK_DRIVER_FILES unset`;
-    process.env.VK_DRIVER_FILES = SWIFTSHADER_ICD;
-  }
-  // Silences Dawn's "XDG_RUNTIME_DIR is invalid or not set" warning.
-  process.env.XDG_RUNTIME_DIR ??= mkdtempSync(join(tmpdir(), 'xdg-'));
-  let webgpu: { create: (o: string[]) => { requestAdapter(): Promise<unknown> }; globals: object };
-  try {
-    const spec = 'webgpu'; // a variable: keeps esbuild (browser bundle) from following it
-    webgpu = await import(spec);
-  } catch (e) {
-    return `npm package 'webgpu' not loadable: ${(e as Error).message.split('\n')[0]}`;
-  }
-  try {
-    const gpu = webgpu.create([]);
-    const adapter = await gpu.requestAdapter();
-    if (!adapter) return `navigator.gpu.requestAdapter() returned null (VK_DRIVER_FILES=${process.env.VK_DRIVER_FILES})`;
-    Object.assign(globalThis, webgpu.globals);
-    const nav = (globalThis as { navigator?: object }).navigator;
-    if (nav && !('gpu' in nav)) {
-      Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true, enumerable: true });
-    } else if (!nav) {
-      // Node 21+ has a read-only `navigator` getter; defineProperty replaces it.
-      Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
-    }
-    nodeGpu = gpu;
-    return null;
-  } catch (e) {
-    return `Dawn failed to start: ${(e as Error).message.split('\n')[0]}`;
-  }
+  const r = await installNodeWebGPU();
+  if (typeof r === 'string') return r;
+  nodeGpu = r.gpu;
+  return null;
 }
 
 /**
