@@ -63,8 +63,11 @@ function barrier(bar: usize, threads: i32): void {
 // ---- float32 activations on 4 lanes (Cephes expf / tanhf, ≤ 2 ulp on their ranges) ----
 
 @inline function vexp(x: v128): v128 {
-  x = f32x4.min(f32x4.max(x, f32x4.splat(-87.3)), f32x4.splat(88.3));
-  const n = f32x4.floor(f32x4.add(f32x4.mul(x, f32x4.splat(1.44269504088896341)), f32x4.splat(0.5)));
+  // pmax/pmin are single instructions (min/max's NaN and ±0 rules cost several); NaN stays NaN.
+  x = f32x4.pmin(f32x4.pmax(x, f32x4.splat(-87.3)), f32x4.splat(88.3));
+  // n = round(x·log2 e): adding 1.5·2^23 leaves n in the low mantissa bits of t.
+  const t = f32x4.add(f32x4.mul(x, f32x4.splat(1.44269504088896341)), f32x4.splat(12582912.0));
+  const n = f32x4.sub(t, f32x4.splat(12582912.0));
   const r = f32x4.sub(f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375))), f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
   const z = f32x4.mul(r, r);
   let y = f32x4.splat(1.9875691500e-4);
@@ -74,7 +77,8 @@ function barrier(bar: usize, threads: i32): void {
   y = f32x4.add(f32x4.mul(y, r), f32x4.splat(1.6666665459e-1));
   y = f32x4.add(f32x4.mul(y, r), f32x4.splat(5.0000001201e-1));
   y = f32x4.add(f32x4.add(f32x4.mul(y, z), r), f32x4.splat(1.0));
-  const e = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  // 2^n: t's bits are 0x4B400000 + n.
+  const e = i32x4.shl(i32x4.add(t, i32x4.splat(127 - 0x4B400000)), 23);
   return f32x4.mul(y, e);
 }
 
