@@ -4,6 +4,8 @@
  * @module
  */
 import type { Row } from './systems/types.js';
+import type { Ceilings } from './ceiling.js';
+import { flops, WORKLOADS } from './workloads.js';
 
 /** One goal on one workload: "a ÷ b ≤ bound". */
 export interface Goal {
@@ -13,12 +15,22 @@ export interface Goal {
   ratio: number;
   bound: number;
   met: boolean;
+  /** GFLOP/s this library's row would need to meet the bound (the workload's FLOPs in bound × b's median). */
+  needGflops?: number;
+  /** The measured arithmetic ceiling of this library's path (wasm SIMD or scalar JS), when known. */
+  ceiling?: { gflops: number; what: string };
+  /** True when needGflops exceeds the ceiling: no kernel on that path can meet the goal here. */
+  outOfReach?: boolean;
 }
 
 const median = (r: Row | undefined) => (r?.status === 'ok' && r.timing ? r.timing.medianMs : undefined);
 
-/** Every goal whose rows both finished in this run. */
-export function goals(rows: Row[]): Goal[] {
+/**
+ * Every goal whose rows both finished in this run. With `ceilings` (bench/ceiling.ts) and the
+ * wasm kernel's thread count, each goal also says what rate it needs and whether that is above
+ * what the path can do at all on this machine.
+ */
+export function goals(rows: Row[], ceilings?: Ceilings, wasmThreads = 1): Goal[] {
   const out: Goal[] = [];
   const find = (w: string, system: string, variant: string | RegExp) => rows.find((r) => r.workload === w && r.system === system
     && (typeof variant === 'string' ? r.variant === variant : variant.test(r.variant)));
@@ -26,7 +38,15 @@ export function goals(rows: Row[]): Goal[] {
     const ma = median(a);
     const mb = median(b);
     if (ma === undefined || mb === undefined) return;
-    out.push({ workload: w, goal, ratio: ma / mb, bound, met: ma / mb <= bound });
+    const g: Goal = { workload: w, goal, ratio: ma / mb, bound, met: ma / mb <= bound };
+    const wl = WORKLOADS.find((x) => x.name === w);
+    if (wl) g.needGflops = flops(wl) / (bound * mb * 1e6);
+    const ceiling = ceilings && ceilingOf(a!.variant, ceilings, wasmThreads);
+    if (ceiling && g.needGflops !== undefined) {
+      g.ceiling = ceiling;
+      g.outOfReach = g.needGflops > ceiling.gflops;
+    }
+    out.push(g);
   };
   const workloads = [...new Set(rows.map((r) => r.workload))];
   for (const w of workloads) {
@@ -49,10 +69,24 @@ export function goals(rows: Row[]): Goal[] {
   return out;
 }
 
+/** The ceiling of the path a row of this library runs on: wasm SIMD or scalar JS. */
+function ceilingOf(variant: string, c: Ceilings, wasmThreads: number): { gflops: number; what: string } | undefined {
+  if (variant === 'wasm' && c.wasmSimd[wasmThreads] !== undefined) {
+    return { gflops: c.wasmSimd[wasmThreads]!, what: `wasm SIMD peak, ${wasmThreads} thread${wasmThreads === 1 ? '' : 's'}` };
+  }
+  if (variant === 'cpu') return { gflops: c.jsScalar, what: 'scalar JS peak, 1 thread' };
+  return undefined;
+}
+
 /** The goals as a markdown table. */
 export function goalsTable(gs: Goal[]): string[] {
   if (gs.length === 0) return [];
-  const L = ['| workload | goal | measured | met |', '|---|---|---:|---|'];
-  for (const g of gs) L.push(`| ${g.workload} | ${g.goal} | ${g.ratio.toFixed(2)} | ${g.met ? 'yes' : '**no**'} |`);
+  const L = ['| workload | goal | measured | met | needs GFLOP/s | path\'s ceiling here |', '|---|---|---:|---|---:|---|'];
+  for (const g of gs) {
+    const met = g.met ? 'yes' : g.outOfReach ? '**no**: out of reach here' : '**no**';
+    const need = g.needGflops === undefined ? '—' : g.needGflops.toFixed(1);
+    const ceiling = g.ceiling ? `${g.ceiling.gflops.toFixed(1)} (${g.ceiling.what})` : '—';
+    L.push(`| ${g.workload} | ${g.goal} | ${g.ratio.toFixed(2)} | ${met} | ${need} | ${ceiling} |`);
+  }
   return L;
 }

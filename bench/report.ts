@@ -7,6 +7,7 @@
 import { flops, type Workload } from './workloads.js';
 import { fmtExp, type Row } from './systems/types.js';
 import { goals, goalsTable } from './goals.js';
+import type { Ceilings } from './ceiling.js';
 
 /** Facts about the machine and the run, recorded in the report. */
 export interface RunInfo {
@@ -26,6 +27,16 @@ export interface RunInfo {
   notes: string[];
   /** Per workload, the largest |value| of PyTorch's reference output (scale for max |Δ|). */
   refMaxAbs: Record<string, number>;
+  /** Arithmetic ceilings measured at the start of the run (bench/ceiling.ts). */
+  ceilings?: Ceilings;
+  /** Threads of tfjs-torch's wasm kernel in this run. */
+  wasmThreads: number;
+}
+
+/** The ceilings line shown with the machine. */
+function ceilingsLine(c: Ceilings): string {
+  const wasm = Object.entries(c.wasmSimd).map(([n, g]) => `${g.toFixed(1)} GFLOP/s on ${n} thread${n === '1' ? '' : 's'}`).join(', ');
+  return `Arithmetic ceilings measured at the start of the run (bench/ceiling.ts: independent multiply-add chains in registers, no memory traffic): WebAssembly SIMD (f32x4 mul + add; Node ${process.versions.node.split('.')[0]} has no wasm FMA) ${wasm}; scalar JavaScript (float64) ${c.jsScalar.toFixed(1)} GFLOP/s on 1 thread. No kernel on a path can exceed its ceiling.`;
 }
 
 /** Label of a row's system for tables and the chart. */
@@ -41,6 +52,10 @@ function ms(x: number): string { return x >= 100 ? x.toFixed(0) : x >= 10 ? x.to
 
 function mib(bytes: number): string { return `${(bytes / 2 ** 20).toFixed(2)} MiB`; }
 
+const GOALS_INTRO = 'Medians of the same run; "best JS path" is this library on cpu or wasm, whichever is faster. ' +
+  '**needs GFLOP/s** is the rate this library\'s row would need to meet the bound (the workload\'s FLOPs in bound × the peer\'s median); ' +
+  'where it exceeds the measured ceiling of that row\'s path, no kernel on that path can meet the goal on this machine.';
+
 /** bench/RESULTS.md's text. */
 export function markdown(rows: Row[], workloads: Workload[], info: RunInfo): string {
   const L: string[] = [];
@@ -52,7 +67,9 @@ export function markdown(rows: Row[], workloads: Workload[], info: RunInfo): str
   L.push(`- CPU: ${info.cpuModel}, \`nproc\` = ${info.nproc}`);
   L.push(`- Node ${info.node}`);
   L.push(`- Load average (1/5/15 min) before: ${info.loadBefore.map((x) => x.toFixed(2)).join(' / ')}, after: ${info.loadAfter.map((x) => x.toFixed(2)).join(' / ')}`);
-  L.push(`- Packages: ${Object.entries(info.versions).map(([k, v]) => `${k} ${v}`).join(', ')}`, '');
+  L.push(`- Packages: ${Object.entries(info.versions).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  if (info.ceilings) L.push(`- ${ceilingsLine(info.ceilings)}`);
+  L.push('');
   L.push('## Setup', '', ...info.setup.map((s) => `- ${s}`), '');
   L.push('Columns: **max |Δ|** is the largest absolute difference from PyTorch\'s reference over the',
     'compared tensors; **GFLOP/s** uses the median time and Σ over layers and directions of',
@@ -101,8 +118,8 @@ export function markdown(rows: Row[], workloads: Workload[], info: RunInfo): str
     }
     L.push('');
   }
-  const g = goalsTable(goals(rows));
-  if (g.length) L.push('## Goals (issue 6), from this run', '', 'Medians of the same run; "best JS path" is this library on cpu or wasm, whichever is faster.', '', ...g, '');
+  const g = goalsTable(goals(rows, info.ceilings, info.wasmThreads));
+  if (g.length) L.push('## Goals (issue 6), from this run', '', GOALS_INTRO, '', ...g, '');
   if (info.notes.length) L.push('## Notes', '', ...info.notes.map((n) => `- ${n}`), '');
   L.push('![median ms per system and workload](chart.svg)', '');
   return L.join('\n');
@@ -186,8 +203,9 @@ export function readmeSummary(rows: Row[], workloads: Workload[], info: RunInfo)
     }
   }
   L.push('');
-  const g = goalsTable(goals(rows));
-  if (g.length) L.push('The goals, from the same run ("best JS path": this library on cpu or wasm, whichever is faster):', '', ...g, '');
+  const g = goalsTable(goals(rows, info.ceilings, info.wasmThreads));
+  if (g.length) L.push('The goals, from the same run:', '', GOALS_INTRO, '', ...g, '');
+  if (info.ceilings) L.push(ceilingsLine(info.ceilings), '');
   L.push('![median forward time per system and workload](bench/chart.svg)');
   return L.join('\n');
 }

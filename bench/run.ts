@@ -30,6 +30,7 @@ import { runPyTorch, torchInfo } from './systems/pytorch.js';
 import { describe, skipped, type Row, type RunContext } from './systems/types.js';
 import { markdown, readmeSummary, svgChart, type RunInfo } from './report.js';
 import { goals } from './goals.js';
+import { measureCeilings, type Ceilings } from './ceiling.js';
 import { torch } from 'tfjs-torch';
 
 /** The command-line options. */
@@ -92,6 +93,13 @@ async function main(): Promise<void> {
   });
   log(`nn.LSTM benchmark${opts.quick ? ' (--quick)' : ''}: ${workloads.map((w) => w.name).join(' ')}; systems: ${opts.systems.join(', ')}`);
   const missing = ensureFixtures(workloads.map((w) => w.name), log);
+  let ceilings: Ceilings | undefined;
+  try {
+    ceilings = await measureCeilings(torch.get_num_threads());
+    log(`ceilings: wasm SIMD ${Object.entries(ceilings.wasmSimd).map(([n, g]) => `${g.toFixed(1)} GFLOP/s (${n} thread${n === '1' ? '' : 's'})`).join(', ')}; scalar JS ${ceilings.jsScalar.toFixed(1)} GFLOP/s`);
+  } catch (e) {
+    log(`ceilings not measured: ${(e as Error).message.split('\n')[0]}`);
+  }
   const backends = await tfjsBackends();
   log(`tfjs backends: ${backends.map((b) => `${b.name} (${b.available ? b.note : b.note})`).join('; ')}`);
   const rows: Row[] = [];
@@ -149,13 +157,16 @@ async function main(): Promise<void> {
     date: new Date().toISOString(), command: `node --conditions=source --import tsx bench/run.ts ${process.argv.slice(2).join(' ')}`.trim(),
     nproc: cpus().length, cpuModel: cpuModel(), node: process.version, loadBefore, loadAfter, durationS,
     versions: Object.fromEntries(['@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-backend-wasm', 'onnxruntime-node', 'onnxruntime-web'].map((p) => [p, version(p)])),
-    setup, notes, refMaxAbs,
+    setup, notes, refMaxAbs, ceilings, wasmThreads: torch.get_num_threads(),
   };
   mkdirSync(opts.outDir, { recursive: true });
   writeFileSync(join(opts.outDir, 'RESULTS.md'), markdown(rows, workloads, info));
   writeFileSync(join(opts.outDir, 'chart.svg'), svgChart(rows, workloads));
   writeFileSync(join(opts.outDir, 'results.json'), JSON.stringify({ info, torch: torchInfo, rows }, null, 1) + '\n');
-  for (const g of goals(rows)) log(`goal ${g.met ? 'met    ' : 'NOT met'} ${g.workload}: ${g.goal} (measured ${g.ratio.toFixed(2)})`);
+  for (const g of goals(rows, ceilings, torch.get_num_threads())) {
+    const reach = g.outOfReach ? `; needs ${g.needGflops!.toFixed(1)} GFLOP/s, above the ${g.ceiling!.what} ${g.ceiling!.gflops.toFixed(1)}: out of reach here` : '';
+    log(`goal ${g.met ? 'met    ' : 'NOT met'} ${g.workload}: ${g.goal} (measured ${g.ratio.toFixed(2)}${reach})`);
+  }
   log(`wrote ${join(opts.outDir, 'RESULTS.md')}, chart.svg, results.json (${durationS.toFixed(0)} s)`);
   // The README shows the default report only (a run with --out elsewhere leaves it alone).
   if (opts.outDir === join(ROOT, 'bench')) updateReadme(readmeSummary(rows, workloads, info));

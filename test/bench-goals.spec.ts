@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import { goals } from '../bench/goals.js';
+import { goals, goalsTable } from '../bench/goals.js';
+import { flops, WORKLOADS } from '../bench/workloads.js';
+import { measureCeilings } from '../bench/ceiling.js';
 import type { Row } from '../bench/systems/types.js';
 
 /** A finished row with a given median. */
@@ -32,9 +34,32 @@ describe('bench goals (issue 6) computed from one run\'s rows', () => {
     expect(get('W2', 'best JS path (wasm) ÷ onnxruntime-node ≤ 2')!.met).to.equal(true);
   });
 
+  it('with measured ceilings: the rate each goal needs, and whether it is above the path\'s ceiling', () => {
+    const c = goals(rows, { wasmSimd: { 1: 45, 2: 90 }, jsScalar: 14 }, 2);
+    const find = (w: string, start: string) => c.find((x) => x.workload === w && x.goal.startsWith(start))!;
+    // W1: 5.87 GFLOP (bench/workloads.ts); ≤ 2.5 × 20 ms needs 5.87e9 / 50e-3 s = 117 GFLOP/s > 90.
+    const ortNode = find('W1', 'best JS path (wasm) ÷ onnxruntime-node');
+    expect(ortNode.needGflops).to.be.closeTo(flops(WORKLOADS[0]!) / 50e6, 1e-9);
+    expect(ortNode).to.include({ outOfReach: true });
+    expect(ortNode.ceiling).to.deep.equal({ gflops: 90, what: 'wasm SIMD peak, 2 threads' });
+    // cpu ≤ 1/10 of 12 s needs 5.87e9 / 1.2 s = 4.9 GFLOP/s: within scalar JS's 14.
+    expect(find('W1', 'tfjs-torch (cpu)')).to.include({ outOfReach: false });
+    expect(find('W1', 'tfjs-torch (cpu)').ceiling!.what).to.equal('scalar JS peak, 1 thread');
+    const table = goalsTable(c).join('\n');
+    expect(table).to.contain('**no**: out of reach here');
+    expect(goals(rows).every((g) => g.ceiling === undefined && g.outOfReach === undefined)).to.equal(true);
+  });
+
   it('skips goals whose rows did not both finish', () => {
     expect(get('W2', 'best JS path (wasm) ÷ onnxruntime-web')).to.equal(undefined);
     expect(get('W2', 'tfjs-torch (wasm)')).to.equal(undefined);
     expect(g).to.have.length(6);
+  });
+
+  it('the ceilings compile assembly/peak.ts and measure a finite rate for each path', async function () {
+    this.timeout(60000);
+    const c = await measureCeilings(1);
+    expect(Object.keys(c.wasmSimd)).to.deep.equal(['1']);
+    for (const g of [c.wasmSimd[1]!, c.jsScalar]) expect(g).to.be.a('number').and.to.be.greaterThan(0).and.to.be.below(1e4);
   });
 });
