@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { nn, torch } from 'tfjs-torch';
 import { CTRL, getRuntime, kernelHeapStats, lastRunThreads } from '../src/kernels/wasm/simd_runtime.js';
+import { lastCpuRunThreads } from '../src/kernels/cpu/lstm_parallel.js';
 import { describeEachBackend, expectNoLeak } from './helpers/backends.js';
 
 /** The fused kernel each backend's forward runs (the fixture specs check their numbers). */
@@ -188,6 +189,48 @@ describeEachBackend('the wasm SIMD kernel on several threads (Node; one thread i
       expect(y!.every(Number.isFinite)).to.equal(true);
     });
     torch.set_num_threads(threads);
+    x.dispose();
+    m.dispose();
+  });
+});
+
+describeEachBackend('the cpu kernel on several threads (Node worker threads; one thread in a browser)', (backend) => {
+  if (backend !== 'cpu') return;
+  const threads = torch.get_num_threads();
+  after(() => torch.set_num_threads(threads));
+
+  // Each past the size below which a layer stays on one thread; units and proj_size that do not
+  // split evenly between 2 or 3 threads.
+  for (const [name, opts, I, H, N] of [
+    ['2 layers, bidirectional', { num_layers: 2, bidirectional: true }, 17, 38, 16],
+    ['proj_size 13, batch_first', { proj_size: 13, batch_first: true }, 9, 61, 24],
+    ['no biases, proj_size 7, bidirectional', { bias: false, proj_size: 7, bidirectional: true }, 5, 64, 24],
+    ['batch 1, bidirectional', { bidirectional: true }, 7, 128, 1],
+  ] as const) {
+    it(`${name}: 1, 2 and 3 threads give the same bits`, async () => {
+      torch.manual_seed(5);
+      const m = new nn.LSTM(I, H, opts);
+      const x = tf.randomNormal(opts.batch_first ? [N, 6, I] : [6, N, I]);
+      const results: Float32Array[][] = [];
+      await expectNoLeak(async () => {
+        for (const t of [1, 2, 3]) {
+          torch.set_num_threads(t);
+          results.push(await run(m, x));
+          expect(lastCpuRunThreads()).to.equal(IN_NODE ? t : 1);
+        }
+      });
+      for (const r of results.slice(1)) for (let i = 0; i < 3; i++) expect(Array.from(r[i]!)).to.deep.equal(Array.from(results[0]![i]!));
+      x.dispose();
+      m.dispose();
+    });
+  }
+
+  it('a layer too small to split stays on one thread', async () => {
+    torch.set_num_threads(3);
+    const m = new nn.LSTM(3, 5);
+    const x = tf.ones([4, 1, 3]);
+    await expectNoLeak(async () => { await run(m, x); });
+    expect(lastCpuRunThreads()).to.equal(1);
     x.dispose();
     m.dispose();
   });

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayerWeights } from '../../functional/lstm.js';
+import { cellRange, gemmNT } from './lstm_math.js';
+import { parallelLayerForward } from './lstm_parallel.js';
 
 /** One LSTM layer in one direction as a single kernel: torch's CPU loop, fused. */
 export const TorchLSTMLayer = 'TorchLSTMLayer';
@@ -17,7 +19,9 @@ let registered = false;
  * Registers the fused layer for the `cpu` backend and its gradient. The forward is one pass in
  * plain JavaScript over the weights in torch's layout, with no per-step tensors: the input projection
  * for all steps first, then per step `gates = (h·W_hhᵀ + b_hh) + pre[t]` accumulated in double,
- * the gate math, and the projection; h and c are rounded to float32 each step like torch's.
+ * the gate math, and the projection; h and c are rounded to float32 each step like torch's. In
+ * Node it runs on torch.get_num_threads() worker threads when a step is large enough
+ * (lstm_parallel.ts), with the same results.
  */
 function register(): void {
   if (registered) return;
@@ -32,8 +36,9 @@ function register(): void {
     const G = get('w_ih')!.shape[0]!;
     const H = G / 4;
     const P = get('w_hh')!.shape[1]!;
-    const r = layerForward(read('x')!, read('h0')!, read('c0')!, read('w_ih'), read('w_hh')!, read('b_ih'), read('b_hh'),
-      read('w_hr'), { L, N, I, H, P, reverse: Boolean((attrs as { reverse: boolean }).reverse) });
+    const args = [read('x')!, read('h0')!, read('c0')!, read('w_ih'), read('w_hh')!, read('b_ih'), read('b_hh'),
+      read('w_hr'), { L, N, I, H, P, reverse: Boolean((attrs as { reverse: boolean }).reverse) }] as const;
+    const r = parallelLayerForward(...args) ?? layerForward(...args);
     return [b.makeTensorInfo([L, N, P], 'float32', r.out), b.makeTensorInfo([N, P], 'float32', r.h),
       b.makeTensorInfo([N, H], 'float32', r.c)];
   } });
@@ -164,73 +169,6 @@ function transpose(a: Float32Array, rows: number, cols: number): Float32Array {
   return t;
 }
 
-/**
- * `acc[accOff + i·n + j] += Σ_p a[aOff + i·k + p] · b[j·k + p]`: C += A·Bᵀ with B in torch's
- * (out, in) weight layout, as dot products kept in registers (2 rows x 4 columns at a time),
- * which JavaScript engines run several times faster than the axpy order.
- */
-function gemmNT(acc: Float32Array | Float64Array, accOff: number, a: Float32Array, aOff: number, m: number, k: number,
-  b: Float32Array, n: number): void {
-  let i = 0;
-  for (; i + 1 < m; i += 2) {
-    const a0 = aOff + i * k;
-    const a1 = a0 + k;
-    let j = 0;
-    for (; j + 3 < n; j += 4) {
-      const b0 = j * k;
-      const b1 = b0 + k;
-      const b2 = b1 + k;
-      const b3 = b2 + k;
-      let s00 = 0; let s01 = 0; let s02 = 0; let s03 = 0; let s10 = 0; let s11 = 0; let s12 = 0; let s13 = 0;
-      for (let p = 0; p < k; p++) {
-        const x0 = a[a0 + p]!;
-        const x1 = a[a1 + p]!;
-        const w0 = b[b0 + p]!;
-        const w1 = b[b1 + p]!;
-        const w2 = b[b2 + p]!;
-        const w3 = b[b3 + p]!;
-        s00 += x0 * w0; s01 += x0 * w1; s02 += x0 * w2; s03 += x0 * w3;
-        s10 += x1 * w0; s11 += x1 * w1; s12 += x1 * w2; s13 += x1 * w3;
-      }
-      const r0 = accOff + i * n + j;
-      const r1 = r0 + n;
-      acc[r0]! += s00; acc[r0 + 1]! += s01; acc[r0 + 2]! += s02; acc[r0 + 3]! += s03;
-      acc[r1]! += s10; acc[r1 + 1]! += s11; acc[r1 + 2]! += s12; acc[r1 + 3]! += s13;
-    }
-    for (; j < n; j++) {
-      let s0 = 0;
-      let s1 = 0;
-      for (let p = 0; p < k; p++) { s0 += a[a0 + p]! * b[j * k + p]!; s1 += a[a1 + p]! * b[j * k + p]!; }
-      acc[accOff + i * n + j]! += s0;
-      acc[accOff + (i + 1) * n + j]! += s1;
-    }
-  }
-  for (; i < m; i++) {
-    // One row (batch 1, or the odd row): 4 columns at a time, 4 independent sums.
-    const a0 = aOff + i * k;
-    const r0 = accOff + i * n;
-    let j = 0;
-    for (; j + 3 < n; j += 4) {
-      const b0 = j * k;
-      const b1 = b0 + k;
-      const b2 = b1 + k;
-      const b3 = b2 + k;
-      let s0 = 0; let s1 = 0; let s2 = 0; let s3 = 0;
-      for (let p = 0; p < k; p++) {
-        const x0 = a[a0 + p]!;
-        s0 += x0 * b[b0 + p]!; s1 += x0 * b[b1 + p]!; s2 += x0 * b[b2 + p]!; s3 += x0 * b[b3 + p]!;
-      }
-      acc[r0 + j]! += s0; acc[r0 + j + 1]! += s1; acc[r0 + j + 2]! += s2; acc[r0 + j + 3]! += s3;
-    }
-    for (; j < n; j++) {
-      let s0 = 0;
-      for (let p = 0; p < k; p++) s0 += a[a0 + p]! * b[j * k + p]!;
-      acc[r0 + j]! += s0;
-    }
-  }
-}
-
-const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
 
 /** The layer's forward on plain arrays. */
 export function layerForward(x: Float32Array, h0: Float32Array, c0: Float32Array, wIh: Float32Array | null,
@@ -253,30 +191,7 @@ export function layerForward(x: Float32Array, h0: Float32Array, c0: Float32Array
     if (tape) { tape.hPrev.set(h, t * N * P); tape.cPrev.set(c, t * N * H); }
     for (let r = 0; r < N; r++) for (let j = 0; j < G; j++) gates[r * G + j] = bHh ? bHh[j]! : 0;
     gemmNT(gates, 0, h, 0, N, P, wHh, G);
-    const base = t * N * G;
-    for (let r = 0; r < N; r++) {
-      const g0 = r * G;
-      for (let u = 0; u < H; u++) {
-        // Torch parity: (h·W_hhᵀ + b_hh) is rounded to float32 before pre[t] is added.
-        const gi = Math.fround(Math.fround(gates[g0 + u]!) + pre[base + g0 + u]!);
-        const gf = Math.fround(Math.fround(gates[g0 + H + u]!) + pre[base + g0 + H + u]!);
-        const gg = Math.fround(Math.fround(gates[g0 + 2 * H + u]!) + pre[base + g0 + 2 * H + u]!);
-        const go = Math.fround(Math.fround(gates[g0 + 3 * H + u]!) + pre[base + g0 + 3 * H + u]!);
-        const si = Math.fround(sigmoid(gi));
-        const sf = Math.fround(sigmoid(gf));
-        const tg = Math.fround(Math.tanh(gg));
-        const so = Math.fround(sigmoid(go));
-        const cv = Math.fround(sf * c[r * H + u]! + si * tg);
-        const tc = Math.fround(Math.tanh(cv));
-        c[r * H + u] = cv;
-        hc[r * H + u] = so * tc;
-        if (tape) {
-          const a = base + g0;
-          tape.act[a + u] = si; tape.act[a + H + u] = sf; tape.act[a + 2 * H + u] = tg; tape.act[a + 3 * H + u] = so;
-          tape.tanhC[t * N * H + r * H + u] = tc;
-        }
-      }
-    }
+    cellRange(gates, 0, pre, t * N * G, c, 0, hc, 0, H, N, H, 0, H, tape?.act ?? null, tape?.tanhC ?? null, t);
     if (tape) tape.hc.set(hc, t * N * H);
     if (proj && wHr) {
       proj.fill(0);

@@ -1,0 +1,111 @@
+/*
+ * The cpu kernel's arithmetic, shared by the single-threaded forward/backward (lstm_layer.ts)
+ * and the worker threads of lstm_parallel.ts, which run these functions from their source text:
+ * keep them self-contained (no imports, no module-level names).
+ */
+
+/**
+ * `acc[accOff + i·n + j] += Σ_p a[aOff + i·k + p] · b[bOff + j·k + p]` for columns j in [j0, j1):
+ * C += A·Bᵀ with B in torch's (out, in) weight layout, as dot products kept in registers (2 rows
+ * x 4 columns at a time), which JavaScript engines run several times faster than the axpy order.
+ * Every element is one sum over p in order, whatever the column range: a thread computing some
+ * columns gets the same bits as one thread computing all.
+ */
+export function gemmNT(acc: Float32Array | Float64Array, accOff: number, a: Float32Array, aOff: number, m: number,
+  k: number, b: Float32Array, n: number, bOff = 0, j0 = 0, j1 = n): void {
+  let i = 0;
+  for (; i + 1 < m; i += 2) {
+    const a0 = aOff + i * k;
+    const a1 = a0 + k;
+    let j = j0;
+    for (; j + 3 < j1; j += 4) {
+      const b0 = bOff + j * k;
+      const b1 = b0 + k;
+      const b2 = b1 + k;
+      const b3 = b2 + k;
+      let s00 = 0; let s01 = 0; let s02 = 0; let s03 = 0; let s10 = 0; let s11 = 0; let s12 = 0; let s13 = 0;
+      for (let p = 0; p < k; p++) {
+        const x0 = a[a0 + p]!;
+        const x1 = a[a1 + p]!;
+        const w0 = b[b0 + p]!;
+        const w1 = b[b1 + p]!;
+        const w2 = b[b2 + p]!;
+        const w3 = b[b3 + p]!;
+        s00 += x0 * w0; s01 += x0 * w1; s02 += x0 * w2; s03 += x0 * w3;
+        s10 += x1 * w0; s11 += x1 * w1; s12 += x1 * w2; s13 += x1 * w3;
+      }
+      const r0 = accOff + i * n + j;
+      const r1 = r0 + n;
+      acc[r0]! += s00; acc[r0 + 1]! += s01; acc[r0 + 2]! += s02; acc[r0 + 3]! += s03;
+      acc[r1]! += s10; acc[r1 + 1]! += s11; acc[r1 + 2]! += s12; acc[r1 + 3]! += s13;
+    }
+    for (; j < j1; j++) {
+      let s0 = 0;
+      let s1 = 0;
+      const bj = bOff + j * k;
+      for (let p = 0; p < k; p++) { s0 += a[a0 + p]! * b[bj + p]!; s1 += a[a1 + p]! * b[bj + p]!; }
+      acc[accOff + i * n + j]! += s0;
+      acc[accOff + (i + 1) * n + j]! += s1;
+    }
+  }
+  for (; i < m; i++) {
+    // One row (batch 1, or the odd row): 4 columns at a time, 4 independent sums.
+    const a0 = aOff + i * k;
+    const r0 = accOff + i * n;
+    let j = j0;
+    for (; j + 3 < j1; j += 4) {
+      const b0 = bOff + j * k;
+      const b1 = b0 + k;
+      const b2 = b1 + k;
+      const b3 = b2 + k;
+      let s0 = 0; let s1 = 0; let s2 = 0; let s3 = 0;
+      for (let p = 0; p < k; p++) {
+        const x0 = a[a0 + p]!;
+        s0 += x0 * b[b0 + p]!; s1 += x0 * b[b1 + p]!; s2 += x0 * b[b2 + p]!; s3 += x0 * b[b3 + p]!;
+      }
+      acc[r0 + j]! += s0; acc[r0 + j + 1]! += s1; acc[r0 + j + 2]! += s2; acc[r0 + j + 3]! += s3;
+    }
+    for (; j < j1; j++) {
+      let s0 = 0;
+      const bj = bOff + j * k;
+      for (let p = 0; p < k; p++) s0 += a[a0 + p]! * b[bj + p]!;
+      acc[r0 + j]! += s0;
+    }
+  }
+}
+
+/**
+ * The gate math for rows 0..N and units [u0, u1) of one step: gate sums from `gates` (float64,
+ * (N, 4H) at gOff: h·W_hhᵀ + b_hh) plus pre[t] (float32 at preOff), c updated in place (stride H
+ * at cOff), and o·tanh(c) written to hc (row stride hcStride at hcOff). With a tape (the
+ * backward's recomputation), the activations of step t are kept.
+ */
+export function cellRange(gates: Float64Array, gOff: number, pre: Float32Array, preOff: number, c: Float32Array,
+  cOff: number, hc: Float32Array, hcOff: number, hcStride: number, N: number, H: number, u0: number, u1: number,
+  act: Float32Array | null, tanhC: Float32Array | null, t: number): void {
+  const G = 4 * H;
+  for (let r = 0; r < N; r++) {
+    const g0 = gOff + r * G;
+    const p0 = preOff + r * G;
+    for (let u = u0; u < u1; u++) {
+      // Torch parity: (h·W_hhᵀ + b_hh) is rounded to float32 before pre[t] is added.
+      const gi = Math.fround(Math.fround(gates[g0 + u]!) + pre[p0 + u]!);
+      const gf = Math.fround(Math.fround(gates[g0 + H + u]!) + pre[p0 + H + u]!);
+      const gg = Math.fround(Math.fround(gates[g0 + 2 * H + u]!) + pre[p0 + 2 * H + u]!);
+      const go = Math.fround(Math.fround(gates[g0 + 3 * H + u]!) + pre[p0 + 3 * H + u]!);
+      const si = Math.fround(1 / (1 + Math.exp(-gi)));
+      const sf = Math.fround(1 / (1 + Math.exp(-gf)));
+      const tg = Math.fround(Math.tanh(gg));
+      const so = Math.fround(1 / (1 + Math.exp(-go)));
+      const cv = Math.fround(sf * c[cOff + r * H + u]! + si * tg);
+      const tc = Math.fround(Math.tanh(cv));
+      c[cOff + r * H + u] = cv;
+      hc[hcOff + r * hcStride + u] = so * tc;
+      if (act && tanhC) {
+        const a = t * N * G + r * G;
+        act[a + u] = si; act[a + H + u] = sf; act[a + 2 * H + u] = tg; act[a + 3 * H + u] = so;
+        tanhC[t * N * H + r * H + u] = tc;
+      }
+    }
+  }
+}
