@@ -131,7 +131,7 @@ async function main(): Promise<void> {
   const loadAfter = loadavg();
   const durationS = (performance.now() - started) / 1000;
   const setup: string[] = [
-    `tfjs backends: ${backends.map((b) => `${b.name}: ${b.note}`).join('; ')}. tfjs's own ops run single-threaded in Node (the cpu backend is JavaScript; tfjs-backend-wasm's threads are off in Node); tfjs-torch's wasm LSTM kernel runs on worker threads.`,
+    `tfjs backends: ${backends.map((b) => `${b.name}: ${b.note}`).join('; ')}. tfjs's own ops run single-threaded in Node (the cpu backend is JavaScript; tfjs-backend-wasm's threads are off in Node); tfjs-torch's wasm and cpu LSTM kernels run on worker threads.`,
     `Each tfjs system (tfjs-torch, tf.layers.lstm) runs each workload in a fresh Node process, as onnxruntime-web does, so no run inherits another workload's heap.`,
     `tfjs-torch: \`new nn.LSTM({...}).eval()\` + \`load_state_dict\` per backend; timed = \`forward(x)\` + \`await output.data()\` + dispose.`,
     `tf.layers.lstm: tf.sequential of \`tf.layers.lstm\` (recurrentActivation 'sigmoid', returnSequences) / \`tf.layers.bidirectional\` (mergeMode 'concat'), built once, weights set from the state_dict; timed = \`model.predict(x, {batchSize: N})\` + \`await data()\` on a (N, L, H_in) copy of the input.`,
@@ -152,7 +152,7 @@ async function main(): Promise<void> {
   else notes.push('tf.layers.lstm on the cpu backend is skipped for W3 (~30 s per run) and gets 2–3 timed runs on W1/W4 (> 10 s per run): see the `*` marks.');
   notes.push('A first forward is slower than the next ones (memory growth; on wasm tfjs-torch also packs the weights once per tensor data), so every system gets at least one untimed warm-up after its correctness check.');
   notes.push('This machine is shared; identical runs can vary 1.5–2×, so compare medians and ratios, and see the load averages above.');
-  notes.push(`Threads: tfjs-torch's wasm LSTM kernel runs on torch.get_num_threads() = ${torch.get_num_threads()} threads (worker threads); tfjs's own ops (the cpu backend, tf.layers.lstm on every backend) run on one; onnxruntime-node and PyTorch use 2 threads and onnxruntime-web is shown with 1 and 2.`);
+  notes.push(`Threads: tfjs-torch's wasm and cpu LSTM kernels run on torch.get_num_threads() = ${torch.get_num_threads()} threads (worker threads); tfjs's own ops (the rest of the cpu backend, tf.layers.lstm on every backend) run on one; onnxruntime-node and PyTorch use 2 threads and onnxruntime-web is shown with 1 and 2.`);
   const info: RunInfo = {
     date: new Date().toISOString(), command: `node --conditions=source --import tsx bench/run.ts ${process.argv.slice(2).join(' ')}`.trim(),
     nproc: cpus().length, cpuModel: cpuModel(), node: process.version, loadBefore, loadAfter, durationS,
