@@ -24,6 +24,9 @@ function walk(dir: string): string[] {
 
 /** Why a spec cannot run in a browser, or null. */
 export function nodeOnly(source: string): string | null {
+  // A spec can say so itself, for what it reaches through other modules.
+  const marked = /^\/\/ node-only: (.+)$/m.exec(source);
+  if (marked) return marked[1]!;
   const m = /from '(node:[^']+)'|import\('(node:[^']+)'\)/.exec(source);
   if (m) return `imports ${m[1] ?? m[2]}`;
   if (/\bprocess\./.test(source)) return 'uses process.*';

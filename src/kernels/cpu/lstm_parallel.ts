@@ -83,7 +83,7 @@ function runThread(ctrl: Int32Array, f32: Float32Array, f64: Float64Array, tid: 
 
 const WORKER_SOURCE = `
 'use strict';
-const { workerData, receiveMessageOnPort } = require('node:worker_threads');
+const { workerData, receiveMessageOnPort } = require('worker_threads');
 const { ctrl, port, tid } = workerData;
 const K = ${JSON.stringify(K)};
 const SPIN = ${SPIN};

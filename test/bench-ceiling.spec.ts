@@ -1,0 +1,12 @@
+// node-only: bench/ceiling.ts compiles AssemblyScript and starts worker threads
+import { expect } from 'chai';
+import { measureCeilings } from '../bench/ceiling.js';
+
+describe('bench ceilings (bench/ceiling.ts)', () => {
+  it('compile assembly/peak.ts and measure a finite rate for each path', async function () {
+    this.timeout(60000);
+    const c = await measureCeilings(1);
+    expect(Object.keys(c.wasmSimd)).to.deep.equal(['1']);
+    for (const g of [c.wasmSimd[1]!, c.jsScalar]) expect(g).to.be.a('number').and.to.be.greaterThan(0).and.to.be.below(1e4);
+  });
+});
