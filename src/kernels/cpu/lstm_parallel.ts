@@ -1,5 +1,5 @@
 import { requestedThreadCount } from '../wasm/simd_runtime.js';
-import { cellRange, gemmNT } from './lstm_math.js';
+import { cellRange, gemmNT, gemvNT } from './lstm_math.js';
 
 /*
  * The cpu backend's TorchLSTMLayer forward on several threads (Node only): the same arithmetic as
@@ -89,6 +89,7 @@ const K = ${JSON.stringify(K)};
 const SPIN = ${SPIN};
 const __name = (f) => f; // esbuild's keepNames helper, when the functions below came through tsx
 ${gemmNT.toString()}
+${gemvNT.toString()}
 ${cellRange.toString()}
 ${barrier.toString()}
 ${runThread.toString()}
