@@ -12,15 +12,15 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ROOT } from './workloads.js';
 
-/** GFLOP/s (best of a few repeats) for each measured path. */
+/** GFLOP/s (best of a few repeats) for each measured path, per thread count (all threads at once, summed). */
 export interface Ceilings {
-  /** WebAssembly f32x4 mul + add, per thread count (all threads at once, summed). */
+  /** WebAssembly f32x4 mul + add (the wasm kernel's instructions). */
   wasmSimd: Record<number, number>;
-  /** Scalar JavaScript float64 mul + add on one thread (the cpu backend is single-threaded). */
-  jsScalar: number;
+  /** Scalar JavaScript float64 mul + add (the cpu kernel's). */
+  jsScalar: Record<number, number>;
 }
 
-const ITERS = 2_000_000; // wasm: 96 flops per iteration, ~4 ms per repeat at 45 GFLOP/s
+const ITERS = 2_000_000; // per call: wasm 96 flops per iteration (~4 ms at 45 GFLOP/s), JS 24
 const REPEATS = 15;
 
 /** Compiles assembly/peak.ts with the repository's AssemblyScript (a devDependency). */
@@ -37,30 +37,6 @@ async function compilePeak(): Promise<Uint8Array> {
   return binary;
 }
 
-// A worker times its own `peak` run: the slowest thread of a round bounds the round's rate.
-const WORKER = `
-const { parentPort, workerData } = require('node:worker_threads');
-const m = new WebAssembly.Instance(new WebAssembly.Module(workerData.bytes), { env: { abort() {} } });
-parentPort.on('message', (n) => { const t = performance.now(); m.exports.peak(n, 0.5); parentPort.postMessage(performance.now() - t); });`;
-
-async function wasmPeak(bytes: Uint8Array, threads: number): Promise<number> {
-  const ws = Array.from({ length: threads }, () => new Worker(WORKER, { eval: true, workerData: { bytes } }));
-  const round = (iters = ITERS) => Promise.all(ws.map((w) => new Promise<number>((res) => { w.once('message', res); w.postMessage(iters); })));
-  try {
-    // Short calls first: V8 runs a wasm function's first calls in its baseline tier and swaps in
-    // optimized code only between calls.
-    for (let r = 0; r < 50; r++) await round(ITERS / 50);
-    let best = 0;
-    for (let r = 0; r < REPEATS; r++) {
-      const ms = Math.max(...await round());
-      best = Math.max(best, (threads * ITERS * 96) / (ms * 1e6));
-    }
-    return best;
-  } finally {
-    await Promise.all(ws.map((w) => w.terminate()));
-  }
-}
-
 /** 12 independent float64 multiply-then-add chains: 24 flops per iteration. */
 function jsChains(iters: number, seed: number): number {
   const a = 0.9999999;
@@ -73,36 +49,57 @@ function jsChains(iters: number, seed: number): number {
   return s0 + s1 + s2 + s3 + s4 + s5 + s6 + s7 + s8 + s9 + sa + sb;
 }
 
-function jsPeak(): number {
-  const iters = 1_000_000;
-  let best = 0;
-  let sink = 0;
-  for (let r = 0; r < REPEATS + 5; r++) { // the first repeats warm the optimizing compiler up
-    const t = performance.now();
-    sink += jsChains(iters, 0.5);
-    const ms = performance.now() - t;
-    if (r >= 5) best = Math.max(best, (iters * 24) / (ms * 1e6));
+// A worker times its own call: the slowest thread of a round bounds the round's rate.
+const WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+${jsChains.toString()}
+const peak = workerData.bytes
+  ? new WebAssembly.Instance(new WebAssembly.Module(workerData.bytes), { env: { abort() {} } }).exports.peak
+  : jsChains;
+parentPort.on('message', (n) => { const t = performance.now(); peak(n, 0.5); parentPort.postMessage(performance.now() - t); });`;
+
+/** The best rate of `threads` threads running the peak loop at once (wasm `bytes`, or JS). */
+async function peakRate(bytes: Uint8Array | null, flopsPerIter: number, threads: number): Promise<number> {
+  const ws = Array.from({ length: threads }, () => new Worker(WORKER, { eval: true, workerData: { bytes } }));
+  const round = (iters = ITERS) => Promise.all(ws.map((w) => new Promise<number>((res) => { w.once('message', res); w.postMessage(iters); })));
+  try {
+    // Short calls first: V8 runs a wasm function's first calls in its baseline tier and swaps in
+    // optimized code only between calls (JS likewise warms up its optimizing compiler).
+    for (let r = 0; r < 50; r++) await round(ITERS / 50);
+    let best = 0;
+    for (let r = 0; r < REPEATS; r++) {
+      const ms = Math.max(...await round());
+      best = Math.max(best, (threads * ITERS * flopsPerIter) / (ms * 1e6));
+    }
+    return best;
+  } finally {
+    await Promise.all(ws.map((w) => w.terminate()));
   }
-  if (Number.isNaN(sink)) throw new Error('unreachable');
-  return best;
 }
 
-/** Measures the ceilings, with wasm on 1 and on `threads` threads (~1 s in all). */
-export async function measureCeilings(threads: number): Promise<Ceilings> {
-  const bytes = await compilePeak();
-  const wasmSimd: Record<number, number> = {};
+/**
+ * A path's ceiling on 1 and `threads` threads, each measured until two results agree within 5%
+ * (a process's first ones can run before V8 has optimized the code, while it is still busy
+ * compiling the AssemblyScript compiler itself).
+ */
+async function ceilingOf(bytes: Uint8Array | null, flopsPerIter: number, threads: number): Promise<Record<number, number>> {
+  const out: Record<number, number> = {};
   for (const n of [...new Set([1, threads])]) {
-    // Measured until two results agree within 5% (the process's first ones can run before V8 has
-    // optimized the module, while it is still busy compiling the AssemblyScript compiler itself).
     let last = 0;
     let best = 0;
     for (let k = 0; k < 6; k++) {
-      const r = await wasmPeak(bytes, n);
+      const r = await peakRate(bytes, flopsPerIter, n);
       best = Math.max(best, r);
       if (Math.abs(r - last) <= 0.05 * Math.max(r, last)) break;
       last = r;
     }
-    wasmSimd[n] = best;
+    out[n] = best;
   }
-  return { wasmSimd, jsScalar: jsPeak() };
+  return out;
+}
+
+/** Measures the ceilings on 1 and on `threads` threads (a few seconds in all). */
+export async function measureCeilings(threads: number): Promise<Ceilings> {
+  const bytes = await compilePeak();
+  return { wasmSimd: await ceilingOf(bytes, 96, threads), jsScalar: await ceilingOf(null, 24, threads) };
 }

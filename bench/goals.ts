@@ -27,10 +27,10 @@ const median = (r: Row | undefined) => (r?.status === 'ok' && r.timing ? r.timin
 
 /**
  * Every goal whose rows both finished in this run. With `ceilings` (bench/ceiling.ts) and the
- * wasm kernel's thread count, each goal also says what rate it needs and whether that is above
- * what the path can do at all on this machine.
+ * thread count of this library's wasm and cpu kernels, each goal also says what rate it needs and
+ * whether that is above what the path can do at all on this machine.
  */
-export function goals(rows: Row[], ceilings?: Ceilings, wasmThreads = 1): Goal[] {
+export function goals(rows: Row[], ceilings?: Ceilings, threads = 1): Goal[] {
   const out: Goal[] = [];
   const find = (w: string, system: string, variant: string | RegExp) => rows.find((r) => r.workload === w && r.system === system
     && (typeof variant === 'string' ? r.variant === variant : variant.test(r.variant)));
@@ -41,7 +41,7 @@ export function goals(rows: Row[], ceilings?: Ceilings, wasmThreads = 1): Goal[]
     const g: Goal = { workload: w, goal, ratio: ma / mb, bound, met: ma / mb <= bound };
     const wl = WORKLOADS.find((x) => x.name === w);
     if (wl) g.needGflops = flops(wl) / (bound * mb * 1e6);
-    const ceiling = ceilings && ceilingOf(a!.variant, ceilings, wasmThreads);
+    const ceiling = ceilings && ceilingOf(a!.variant, ceilings, threads);
     if (ceiling && g.needGflops !== undefined) {
       g.ceiling = ceiling;
       g.outOfReach = g.needGflops > ceiling.gflops;
@@ -70,12 +70,11 @@ export function goals(rows: Row[], ceilings?: Ceilings, wasmThreads = 1): Goal[]
 }
 
 /** The ceiling of the path a row of this library runs on: wasm SIMD or scalar JS. */
-function ceilingOf(variant: string, c: Ceilings, wasmThreads: number): { gflops: number; what: string } | undefined {
-  if (variant === 'wasm' && c.wasmSimd[wasmThreads] !== undefined) {
-    return { gflops: c.wasmSimd[wasmThreads]!, what: `wasm SIMD peak, ${wasmThreads} thread${wasmThreads === 1 ? '' : 's'}` };
-  }
-  if (variant === 'cpu') return { gflops: c.jsScalar, what: 'scalar JS peak, 1 thread' };
-  return undefined;
+function ceilingOf(variant: string, c: Ceilings, threads: number): { gflops: number; what: string } | undefined {
+  const of = variant === 'wasm' ? c.wasmSimd : variant === 'cpu' ? c.jsScalar : undefined;
+  const gflops = of?.[threads];
+  if (gflops === undefined) return undefined;
+  return { gflops, what: `${variant === 'wasm' ? 'wasm SIMD' : 'scalar JS'} peak, ${threads} thread${threads === 1 ? '' : 's'}` };
 }
 
 /** The goals as a markdown table. */

@@ -29,14 +29,14 @@ export interface RunInfo {
   refMaxAbs: Record<string, number>;
   /** Arithmetic ceilings measured at the start of the run (bench/ceiling.ts). */
   ceilings?: Ceilings;
-  /** Threads of tfjs-torch's wasm kernel in this run. */
-  wasmThreads: number;
+  /** Threads of tfjs-torch's wasm and cpu kernels in this run. */
+  threads: number;
 }
 
 /** The ceilings line shown with the machine. */
 function ceilingsLine(c: Ceilings): string {
-  const wasm = Object.entries(c.wasmSimd).map(([n, g]) => `${g.toFixed(1)} GFLOP/s on ${n} thread${n === '1' ? '' : 's'}`).join(', ');
-  return `Arithmetic ceilings measured at the start of the run (bench/ceiling.ts: independent multiply-add chains in registers, no memory traffic): WebAssembly SIMD (f32x4 mul + add; Node ${process.versions.node.split('.')[0]} has no wasm FMA) ${wasm}; scalar JavaScript (float64) ${c.jsScalar.toFixed(1)} GFLOP/s on 1 thread. No kernel on a path can exceed its ceiling.`;
+  const rates = (r: Record<number, number>) => Object.entries(r).map(([n, g]) => `${g.toFixed(1)} GFLOP/s on ${n} thread${n === '1' ? '' : 's'}`).join(', ');
+  return `Arithmetic ceilings measured at the start of the run (bench/ceiling.ts: independent multiply-add chains in registers, no memory traffic): WebAssembly SIMD (f32x4 mul + add; Node ${process.versions.node.split('.')[0]} has no wasm FMA) ${rates(c.wasmSimd)}; scalar JavaScript (float64) ${rates(c.jsScalar)}. No kernel on a path can exceed its ceiling.`;
 }
 
 /** Label of a row's system for tables and the chart. */
@@ -118,7 +118,7 @@ export function markdown(rows: Row[], workloads: Workload[], info: RunInfo): str
     }
     L.push('');
   }
-  const g = goalsTable(goals(rows, info.ceilings, info.wasmThreads));
+  const g = goalsTable(goals(rows, info.ceilings, info.threads));
   if (g.length) L.push('## Goals (issue 6), from this run', '', GOALS_INTRO, '', ...g, '');
   if (info.notes.length) L.push('## Notes', '', ...info.notes.map((n) => `- ${n}`), '');
   L.push('![median ms per system and workload](chart.svg)', '');
@@ -203,7 +203,7 @@ export function readmeSummary(rows: Row[], workloads: Workload[], info: RunInfo)
     }
   }
   L.push('');
-  const g = goalsTable(goals(rows, info.ceilings, info.wasmThreads));
+  const g = goalsTable(goals(rows, info.ceilings, info.threads));
   if (g.length) L.push('The goals, from the same run:', '', GOALS_INTRO, '', ...g, '');
   if (info.ceilings) L.push(ceilingsLine(info.ceilings), '');
   L.push('![median forward time per system and workload](bench/chart.svg)');

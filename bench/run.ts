@@ -96,7 +96,8 @@ async function main(): Promise<void> {
   let ceilings: Ceilings | undefined;
   try {
     ceilings = await measureCeilings(torch.get_num_threads());
-    log(`ceilings: wasm SIMD ${Object.entries(ceilings.wasmSimd).map(([n, g]) => `${g.toFixed(1)} GFLOP/s (${n} thread${n === '1' ? '' : 's'})`).join(', ')}; scalar JS ${ceilings.jsScalar.toFixed(1)} GFLOP/s`);
+    const rates = (r: Record<number, number>) => Object.entries(r).map(([n, g]) => `${g.toFixed(1)} GFLOP/s (${n} thread${n === '1' ? '' : 's'})`).join(', ');
+    log(`ceilings: wasm SIMD ${rates(ceilings.wasmSimd)}; scalar JS ${rates(ceilings.jsScalar)}`);
   } catch (e) {
     log(`ceilings not measured: ${(e as Error).message.split('\n')[0]}`);
   }
@@ -157,7 +158,7 @@ async function main(): Promise<void> {
     date: new Date().toISOString(), command: `node --conditions=source --import tsx bench/run.ts ${process.argv.slice(2).join(' ')}`.trim(),
     nproc: cpus().length, cpuModel: cpuModel(), node: process.version, loadBefore, loadAfter, durationS,
     versions: Object.fromEntries(['@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-backend-wasm', 'onnxruntime-node', 'onnxruntime-web'].map((p) => [p, version(p)])),
-    setup, notes, refMaxAbs, ceilings, wasmThreads: torch.get_num_threads(),
+    setup, notes, refMaxAbs, ceilings, threads: torch.get_num_threads(),
   };
   mkdirSync(opts.outDir, { recursive: true });
   writeFileSync(join(opts.outDir, 'RESULTS.md'), markdown(rows, workloads, info));
