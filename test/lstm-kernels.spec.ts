@@ -76,18 +76,27 @@ async function run(m: nn.LSTM, x: tf.Tensor): Promise<Float32Array[]> {
 
 const IN_NODE = typeof process !== 'undefined' && !!process.versions?.node;
 
+/**
+ * Layers for the multi-threaded kernels (wasm, cpu): each past both kernels' one-thread
+ * thresholds; hidden sizes that are not multiples of 4 and proj_size not a multiple of 16 (the wasm
+ * kernel's padding paths), units and proj_size that do not split evenly between 2 or 3 threads,
+ * both directions, batch 1.
+ */
+const THREAD_CASES: [string, { num_layers?: number; bidirectional?: boolean; proj_size?: number; batch_first?: boolean; bias?: boolean },
+  number, number, number][] = [
+  ['2 layers, bidirectional', { num_layers: 2, bidirectional: true }, 17, 38, 16],
+  ['proj_size 13, batch_first', { proj_size: 13, batch_first: true }, 9, 61, 24],
+  ['no biases', { bias: false }, 5, 64, 8],
+  ['no biases, proj_size 7, bidirectional', { bias: false, proj_size: 7, bidirectional: true }, 5, 64, 24],
+  ['batch 1, bidirectional', { bidirectional: true }, 7, 128, 1],
+];
+
 describeEachBackend('the wasm SIMD kernel on several threads (Node; one thread in a browser)', (backend) => {
   if (backend !== 'wasm') return;
   const threads = torch.get_num_threads();
   after(() => torch.set_num_threads(threads));
 
-  // Sizes past the one-thread threshold, hidden sizes that are not multiples of 4, proj_size
-  // not a multiple of 16, both directions: every padding path of the kernel.
-  for (const [name, opts, I, H, N] of [
-    ['2 layers, bidirectional', { num_layers: 2, bidirectional: true }, 17, 38, 16],
-    ['proj_size 13, batch_first', { proj_size: 13, batch_first: true }, 9, 61, 24],
-    ['no biases', { bias: false }, 5, 64, 8],
-  ] as const) {
+  for (const [name, opts, I, H, N] of THREAD_CASES) {
     it(`${name}: 1 and 3 threads give the same bits, and the cpu kernel's values within 1e-5`, async () => {
       torch.manual_seed(3);
       const m = new nn.LSTM(I, H, opts);
@@ -199,14 +208,7 @@ describeEachBackend('the cpu kernel on several threads (Node worker threads; one
   const threads = torch.get_num_threads();
   after(() => torch.set_num_threads(threads));
 
-  // Each past the size below which a layer stays on one thread; units and proj_size that do not
-  // split evenly between 2 or 3 threads.
-  for (const [name, opts, I, H, N] of [
-    ['2 layers, bidirectional', { num_layers: 2, bidirectional: true }, 17, 38, 16],
-    ['proj_size 13, batch_first', { proj_size: 13, batch_first: true }, 9, 61, 24],
-    ['no biases, proj_size 7, bidirectional', { bias: false, proj_size: 7, bidirectional: true }, 5, 64, 24],
-    ['batch 1, bidirectional', { bidirectional: true }, 7, 128, 1],
-  ] as const) {
+  for (const [name, opts, I, H, N] of THREAD_CASES) {
     it(`${name}: 1, 2 and 3 threads give the same bits`, async () => {
       torch.manual_seed(5);
       const m = new nn.LSTM(I, H, opts);
