@@ -1,13 +1,15 @@
 /*
  * The cpu kernel's arithmetic, shared by the single-threaded forward/backward (lstm_layer.ts)
  * and the worker threads of lstm_parallel.ts, which run these functions from their source text:
- * keep them self-contained (no imports, no module-level names).
+ * keep them free of imports and of names from outside this file (a function that calls another
+ * of them needs both in lstm_parallel.ts's worker source).
  */
 
 /**
  * `acc[accOff + i·n + j] += Σ_p a[aOff + i·k + p] · b[bOff + j·k + p]` for columns j in [j0, j1):
  * C += A·Bᵀ with B in torch's (out, in) weight layout, as dot products kept in registers (2 rows
- * x 4 columns at a time), which JavaScript engines run several times faster than the axpy order.
+ * x 4 columns at a time, a last odd row by gemvNT), which JavaScript engines run several times
+ * faster than the axpy order.
  * Every element is one sum over p in order, whatever the column range: a thread computing some
  * columns gets the same bits as one thread computing all.
  */
