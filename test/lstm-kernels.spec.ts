@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { nn, torch } from 'tfjs-torch';
 import { CTRL, getRuntime, kernelHeapStats, lastRunThreads } from '../src/kernels/wasm/simd_runtime.js';
-import { lastCpuRunThreads } from '../src/kernels/cpu/lstm_parallel.js';
+import { lastCpuRunThreads, postToCpuWorkers } from '../src/kernels/cpu/lstm_parallel.js';
 import { describeEachBackend, expectNoLeak } from './helpers/backends.js';
 
 /** The fused kernel each backend's forward runs (the fixture specs check their numbers). */
@@ -226,6 +226,24 @@ describeEachBackend('the cpu kernel on several threads (Node worker threads; one
       m.dispose();
     });
   }
+
+  it('a worker that fails makes the forward throw instead of leaving the caller waiting; the next one starts afresh', async function () {
+    if (!IN_NODE) this.skip(); // one thread in a browser: nothing waits
+    torch.set_num_threads(2);
+    torch.manual_seed(2);
+    const m = new nn.LSTM(6, 40);
+    const x = tf.randomNormal([3, 8, 6]);
+    await run(m, x); // the pool runs
+    postToCpuWorkers(1n); // new Float32Array(1n) throws on the worker at the next job
+    expect(() => m.forward(x)).to.throw('the cpu LSTM kernel failed on a worker thread; the thread pool was stopped');
+    await expectNoLeak(async () => {
+      const [y] = await run(m, x);
+      expect(lastCpuRunThreads()).to.equal(2);
+      expect(y!.every(Number.isFinite)).to.equal(true);
+    });
+    x.dispose();
+    m.dispose();
+  });
 
   it('a layer too small to split stays on one thread', async () => {
     torch.set_num_threads(3);

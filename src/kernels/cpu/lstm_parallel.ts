@@ -103,15 +103,14 @@ for (;;) {
   while (Atomics.load(ctrl, K.JOB) === seen) if (++spins > SPIN) Atomics.wait(ctrl, K.JOB, seen, 50);
   seen = Atomics.load(ctrl, K.JOB);
   if (Atomics.load(ctrl, K.QUIT)) break;
-  for (let m; (m = receiveMessageOnPort(port)); ) { f32 = new Float32Array(m.message); f64 = new Float64Array(m.message); }
-  if (tid < Atomics.load(ctrl, K.THREADS)) {
-    try {
-      runThread(ctrl, f32, f64, tid);
-    } catch (e) {
-      Atomics.store(ctrl, K.ABORT, 1);
-      Atomics.add(ctrl, K.GEN, 1);
-      Atomics.notify(ctrl, K.GEN);
-    }
+  try {
+    for (let m; (m = receiveMessageOnPort(port)); ) { f32 = new Float32Array(m.message); f64 = new Float64Array(m.message); }
+    if (tid < Atomics.load(ctrl, K.THREADS)) runThread(ctrl, f32, f64, tid);
+  } catch (e) {
+    // Release the threads waiting at a barrier; the caller sees ABORT and throws.
+    Atomics.store(ctrl, K.ABORT, 1);
+    Atomics.add(ctrl, K.GEN, 1);
+    Atomics.notify(ctrl, K.GEN);
   }
 }
 `;
@@ -144,6 +143,16 @@ function workerThreads(): NodeWorkerThreads | null {
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
   if (typeof SharedArrayBuffer === 'undefined' || !proc?.getBuiltinModule) return null;
   return (proc.getBuiltinModule('node:worker_threads') as NodeWorkerThreads | undefined) ?? null;
+}
+
+const WORKER_FAILED = 'the cpu LSTM kernel failed on a worker thread; the thread pool was stopped';
+
+/**
+ * For tests: posts `message` to every worker of the running pool, which takes it as its data
+ * buffer at the next job (something other than a buffer makes that job fail there).
+ */
+export function postToCpuWorkers(message: unknown): void {
+  for (const port of pool?.ports ?? []) port.postMessage(message);
 }
 
 /** Stops the worker threads (a later run starts a pool of the then requested size). */
@@ -245,15 +254,16 @@ export function parallelLayerForward(x: Float32Array, h0: Float32Array, c0: Floa
   try {
     runThread(c, f32, p.f64, 0);
   } catch (e) {
+    const onWorker = Atomics.load(c, K.ABORT) === 1;
     Atomics.store(c, K.ABORT, 1);
     Atomics.add(c, K.GEN, 1);
     Atomics.notify(c, K.GEN);
     stopCpuPool();
-    throw e;
+    throw onWorker ? new Error(WORKER_FAILED) : e;
   }
   if (Atomics.load(c, K.ABORT)) {
     stopCpuPool();
-    throw new Error('the cpu LSTM kernel failed on a worker thread; the thread pool was stopped');
+    throw new Error(WORKER_FAILED);
   }
   // Copies out with set(): slice() of a SharedArrayBuffer view takes a ~25x slower path in V8.
   const copy = (at: number, n: number) => { const a = new Float32Array(n); a.set(f32.subarray(at, at + n)); return a; };
