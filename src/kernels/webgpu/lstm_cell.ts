@@ -35,22 +35,30 @@ export const ACTIVATIONS = `
     return sign(a) * (1.0 - e2x) / (1.0 + e2x);
   }`;
 
-/** One step's `c'` (which = 'c') or `h'` (which = 'h'), an (N, H) output. */
-class CellProgram {
-  readonly variableNames: string[];
-  readonly outputShape: number[];
-  readonly shaderKey: string;
+/** The tfjs program fields of the cell and step programs: one invocation per cell (n, j). */
+export abstract class CellwiseProgram {
   readonly dispatchLayout = { x: [0, 1] };
   readonly dispatch: [number, number, number];
   readonly workgroupSize: [number, number, number] = [WORKGROUP, 1, 1];
   readonly size = true;
+
+  constructor(N: number, H: number) {
+    this.dispatch = [Math.ceil((N * H) / WORKGROUP), 1, 1];
+  }
+}
+
+/** One step's `c'` (which = 'c') or `h'` (which = 'h'), an (N, H) output. */
+class CellProgram extends CellwiseProgram {
+  readonly variableNames: string[];
+  readonly outputShape: number[];
+  readonly shaderKey: string;
   readonly uniforms = 'row0 : i32, hidden : i32,';
 
   constructor(N: number, H: number, private readonly which: 'c' | 'h', private readonly bias: boolean) {
+    super(N, H);
     // HH = h·W_hhᵀ (N, 4H); PRE = x·W_ihᵀ + b_ih for all steps (L·N, 4H); S = c (for c') or c' (for h').
     this.variableNames = bias ? ['HH', 'PRE', 'S', 'BHH'] : ['HH', 'PRE', 'S'];
     this.outputShape = [N, H];
-    this.dispatch = [Math.ceil((N * H) / WORKGROUP), 1, 1];
     this.shaderKey = `torch_lstm_cell_${which}_${bias}`;
   }
 

@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { registerStepKernel } from '../lstm_cell_kernel.js';
-import { ACTIVATIONS, WORKGROUP } from './lstm_cell.js';
+import { ACTIVATIONS, CellwiseProgram } from './lstm_cell.js';
 
 /**
  * One whole LSTM time step as a single WGSL dispatch for tfjs's `webgpu` backend, registered as
@@ -17,21 +17,17 @@ interface WebGPUBackendLike {
     uniforms?: { type: string; data: number[] }[]): tf.TensorInfo;
 }
 
-class StepProgram {
+class StepProgram extends CellwiseProgram {
   readonly variableNames: string[];
   readonly outputShape: number[];
   readonly shaderKey: string;
-  readonly dispatchLayout = { x: [0, 1] };
-  readonly dispatch: [number, number, number];
-  readonly workgroupSize: [number, number, number] = [WORKGROUP, 1, 1];
-  readonly size = true;
   readonly uniforms = 'row0 : i32, hidden : i32, cells : i32,';
 
   constructor(N: number, H: number, private readonly bias: boolean) {
+    super(N, H);
     // S = [h | c] (N, 2H); W = W_hhᵀ (H, 4H); PRE = x·W_ihᵀ + b_ih for all steps (L·N, 4H).
     this.variableNames = bias ? ['S', 'W', 'PRE', 'BHH'] : ['S', 'W', 'PRE'];
     this.outputShape = [N, 2 * H];
-    this.dispatch = [Math.ceil((N * H) / WORKGROUP), 1, 1];
     this.shaderKey = `torch_lstm_step_${bias}`;
   }
 
