@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { nn, torch } from 'tfjs-torch';
 import { CTRL, getRuntime, kernelHeapStats, lastRunThreads } from '../src/kernels/wasm/simd_runtime.js';
-import { lastCpuRunThreads, postToCpuWorkers } from '../src/kernels/cpu/lstm_parallel.js';
+import { cpuPoolSize, lastCpuRunThreads, postToCpuWorkers } from '../src/kernels/cpu/lstm_parallel.js';
 import { describeEachBackend, expectNoLeak } from './helpers/backends.js';
 
 /** The fused kernel each backend's forward runs (the fixture specs check their numbers). */
@@ -241,6 +241,21 @@ describeEachBackend('the cpu kernel on several threads (Node worker threads; one
       expect(lastCpuRunThreads()).to.equal(2);
       expect(y!.every(Number.isFinite)).to.equal(true);
     });
+    x.dispose();
+    m.dispose();
+  });
+
+  it('a layer with work for fewer threads than requested uses part of the pool, with the same bits', async function () {
+    if (!IN_NODE) this.skip();
+    torch.manual_seed(4);
+    const m = new nn.LSTM(5, 32); // N·4H·H = 2·128·32 multiply-adds per step: 2 threads' worth
+    const x = tf.randomNormal([4, 2, 5]);
+    torch.set_num_threads(1);
+    const one = await run(m, x);
+    torch.set_num_threads(3);
+    const part = await run(m, x);
+    expect([lastCpuRunThreads(), cpuPoolSize()]).to.deep.equal([2, 3]);
+    for (let i = 0; i < 3; i++) expect(Array.from(part[i]!)).to.deep.equal(Array.from(one[i]!));
     x.dispose();
     m.dispose();
   });

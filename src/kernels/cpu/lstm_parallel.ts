@@ -139,6 +139,11 @@ export function lastCpuRunThreads(): number {
   return lastThreads;
 }
 
+/** The running pool's size, caller included (0 when none): for tests. */
+export function cpuPoolSize(): number {
+  return pool?.threads ?? 0;
+}
+
 function workerThreads(): NodeWorkerThreads | null {
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
   if (typeof SharedArrayBuffer === 'undefined' || !proc?.getBuiltinModule) return null;
@@ -165,7 +170,8 @@ export function stopCpuPool(): void {
   pool = null;
 }
 
-/** The pool for `threads` threads, started on first use; null when Node's workers are unavailable. */
+/** The pool of `threads` threads (the caller and threads - 1 workers), started on first use and
+ * restarted when the requested size changes; null when Node's workers are unavailable. */
 function getPool(threads: number): Pool | null {
   if (pool && pool.threads === threads) return pool;
   stopCpuPool();
@@ -216,10 +222,12 @@ export function parallelLayerForward(x: Float32Array, h0: Float32Array, c0: Floa
   { out: Float32Array; h: Float32Array; c: Float32Array } | null {
   const { L, N, I, H, P } = d;
   const G = 4 * H;
-  const threads = Math.min(requestedThreadCount(), H, Math.floor((N * G * P) / MIN_MACS_PER_THREAD));
+  const requested = requestedThreadCount();
+  const threads = Math.min(requested, H, Math.floor((N * G * P) / MIN_MACS_PER_THREAD));
   lastThreads = 1;
   if (threads < 2) return null;
-  const p = getPool(threads);
+  // The pool has the requested size; a smaller layer leaves the extra workers idle this run.
+  const p = getPool(requested);
   if (!p) return null;
   lastThreads = threads;
   // Layout: float32 arrays first, then the float64 scratch (8-byte aligned).
