@@ -23,10 +23,10 @@ export interface Ceilings {
 const ITERS = 2_000_000; // per call: wasm 96 flops per iteration (~4 ms at 45 GFLOP/s), JS 24
 const REPEATS = 15;
 
-/** Compiles assembly/peak.ts with the repository's AssemblyScript (a devDependency). */
+/** Compiles bench/assembly/peak.ts with the repository's AssemblyScript (a devDependency). */
 async function compilePeak(): Promise<Uint8Array> {
   let binary: Uint8Array | null = null;
-  const { error, stderr } = await asc.main([join(ROOT, 'assembly', 'peak.ts'), '--outFile', 'peak.wasm',
+  const { error, stderr } = await asc.main([join(ROOT, 'bench', 'assembly', 'peak.ts'), '--outFile', 'peak.wasm',
     '--runtime', 'stub', '-O3', '--noAssert', '--enable', 'simd'], {
     readFile: (name: string, baseDir: string) => { try { return readFileSync(join(baseDir, name), 'utf8'); } catch { return null; } },
     writeFile: (name: string, contents: string | Uint8Array) => { if (name.endsWith('.wasm') && typeof contents !== 'string') binary = contents; },

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { measureCeilings } from '../bench/ceiling.js';
 
 describe('bench ceilings (bench/ceiling.ts)', () => {
-  it('compile assembly/peak.ts and measure a finite rate for each path', async function () {
+  it('compile bench/assembly/peak.ts and measure a finite rate for each path', async function () {
     this.timeout(60000);
     const c = await measureCeilings(1);
     expect(Object.keys(c.wasmSimd)).to.deep.equal(['1']);
