@@ -1,5 +1,6 @@
 import { RuntimeError, messages, pyTypeName } from './errors.js';
-import { requestedThreadCount, setRequestedThreads } from './kernels/wasm/simd_runtime.js';
+import { setRequestedThreads } from './kernels/wasm/simd_runtime.js';
+import { requestedThreadCount } from './kernels/node_workers.js';
 import { stopCpuPool } from './kernels/cpu/lstm_parallel.js';
 
 /**

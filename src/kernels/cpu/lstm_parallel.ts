@@ -1,4 +1,4 @@
-import { requestedThreadCount } from '../wasm/simd_runtime.js';
+import { requestedThreadCount, startWorkers, workerThreads } from '../node_workers.js';
 import { cellRange, gemmNT, gemvNT } from './lstm_math.js';
 
 /*
@@ -115,16 +115,10 @@ for (;;) {
 }
 `;
 
-interface NodeWorkerThreads {
-  Worker: new (code: string, opts: object) => { unref(): void; terminate(): Promise<number> };
-  MessageChannel: new () => { port1: { postMessage(m: unknown): void; close(): void }; port2: unknown };
-}
-
 interface Pool {
   threads: number;
   ctrl: Int32Array;
   ports: { postMessage(m: unknown): void; close(): void }[];
-  workers: { terminate(): Promise<number> }[];
   data: SharedArrayBuffer | null;
   f32: Float32Array;
   f64: Float64Array;
@@ -142,12 +136,6 @@ export function lastCpuRunThreads(): number {
 /** The running pool's size, caller included (0 when none): for tests. */
 export function cpuPoolSize(): number {
   return pool?.threads ?? 0;
-}
-
-function workerThreads(): NodeWorkerThreads | null {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  if (typeof SharedArrayBuffer === 'undefined' || !proc?.getBuiltinModule) return null;
-  return (proc.getBuiltinModule('node:worker_threads') as NodeWorkerThreads | undefined) ?? null;
 }
 
 const WORKER_FAILED = 'the cpu LSTM kernel failed on a worker thread; the thread pool was stopped';
@@ -178,20 +166,13 @@ function getPool(threads: number): Pool | null {
   const wt = poolFailed ? null : workerThreads();
   if (!wt) return null;
   const ctrl = new Int32Array(new SharedArrayBuffer(K.WORDS * 4));
-  const p: Pool = { threads, ctrl, ports: [], workers: [], data: null, f32: new Float32Array(0), f64: new Float64Array(0) };
-  for (let tid = 1; tid < threads; tid++) {
+  const p: Pool = { threads, ctrl, ports: [], data: null, f32: new Float32Array(0), f64: new Float64Array(0) };
+  const workers = startWorkers(wt, WORKER_SOURCE, threads, (tid) => {
     const ch = new wt.MessageChannel();
-    const worker = new wt.Worker(WORKER_SOURCE, { eval: true, workerData: { ctrl, port: ch.port2, tid }, transferList: [ch.port2] });
-    worker.unref();
-    p.workers.push(worker);
     p.ports.push(ch.port1);
-  }
-  const deadline = Date.now() + 10000;
-  while (Atomics.load(ctrl, K.READY) < threads - 1 && Date.now() < deadline) {
-    Atomics.wait(ctrl, K.READY, Atomics.load(ctrl, K.READY), 100);
-  }
-  if (Atomics.load(ctrl, K.READY) < threads - 1) {
-    for (const w of p.workers) void w.terminate();
+    return { workerData: { ctrl, port: ch.port2, tid }, transferList: [ch.port2] };
+  }, ctrl, K.READY);
+  if (!workers) {
     poolFailed = true;
     return null;
   }

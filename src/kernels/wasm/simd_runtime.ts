@@ -1,4 +1,5 @@
 import { LSTM_LAYER_SIMD, LSTM_LAYER_SIMD_THREADS } from './lstm_layer_binary.js';
+import { type NodeWorkerThreads, requestedThreadCount, setRequestedThreadCount, startWorkers, workerThreads } from '../node_workers.js';
 
 /*
  * The WebAssembly module behind the wasm backend's TorchLSTMLayer (assembly/lstm_layer.ts): its
@@ -50,7 +51,6 @@ export interface Runtime {
 
 let runtime: Runtime | null | undefined;
 let lastThreads = 0;
-let requestedThreads: number | null = null;
 
 /** The kernel heap's allocated bytes now and at most since the runtime started (null before). */
 export function kernelHeapStats(): { live: number; peak: number } | null {
@@ -68,33 +68,12 @@ export function lastRunThreads(): number {
 }
 
 /**
- * Sets how many threads the wasm kernel uses (torch.set_num_threads): a running pool of another
+ * Sets how many threads the kernels use (torch.set_num_threads): a running wasm pool of another
  * size is stopped, and the next run starts one of the new size.
  */
 export function setRequestedThreads(n: number): void {
-  requestedThreads = n;
+  setRequestedThreadCount(n);
   if (runtime !== undefined && (runtime === null || runtime.threads !== n)) shutdown();
-}
-
-
-interface WorkerThreads {
-  Worker: new (code: string, opts: object) => { unref(): void; terminate(): Promise<number> };
-}
-
-/** Node's worker_threads, reached without an import (browser bundles never see it). */
-function workerThreads(): WorkerThreads | null {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  if (typeof SharedArrayBuffer === 'undefined' || !proc?.getBuiltinModule) return null;
-  return (proc.getBuiltinModule('node:worker_threads') as WorkerThreads | undefined) ?? null;
-}
-
-/** The threads the wasm kernel is set to use (torch.get_num_threads): the last set, else the default. */
-export function requestedThreadCount(): number {
-  if (requestedThreads !== null) return requestedThreads;
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const os = proc?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number } | undefined;
-  // Torch parity: torch defaults to one thread per physical core; we cap at 8 (barriers per step).
-  return Math.min(8, os?.availableParallelism?.() ?? 1);
 }
 
 const WORKER_SOURCE = `
@@ -204,7 +183,7 @@ export function getRuntime(): Runtime | null {
 }
 
 function makeRuntime(module: WebAssembly.Module, memory: WebAssembly.Memory, exports: LayerExports,
-  wt: WorkerThreads | null, wanted: number): Runtime {
+  wt: NodeWorkerThreads | null, wanted: number): Runtime {
   const base = exports.heapBase();
   const heap = new Heap(base + CTRL_BYTES, memory);
   let f32 = new Float32Array(memory.buffer);
@@ -303,24 +282,12 @@ class Heap {
   }
 }
 
-/** Starts `wanted - 1` workers and waits (≤ 10 s) until they are ready; returns the threads in use. */
-function startPool(wt: WorkerThreads, module: WebAssembly.Module, memory: WebAssembly.Memory, base: number,
+/** Starts `wanted - 1` workers on the runtime's memory; returns the threads in use (1 if they did not start). */
+function startPool(wt: NodeWorkerThreads, module: WebAssembly.Module, memory: WebAssembly.Memory, base: number,
   wanted: number): number {
-  const w = new Int32Array(memory.buffer);
-  const at = base >> 2;
-  for (let tid = 1; tid < wanted; tid++) {
-    const worker = new wt.Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, base, tid, spinMs: WORKER_SPIN_MS } });
-    worker.unref();
-    workers.push(worker);
-  }
-  const deadline = Date.now() + 10000;
-  while (Atomics.load(w, at + CTRL.READY) < wanted - 1 && Date.now() < deadline) {
-    Atomics.wait(w, at + CTRL.READY, Atomics.load(w, at + CTRL.READY), 100);
-  }
-  if (Atomics.load(w, at + CTRL.READY) < wanted - 1) {
-    for (const worker of workers) void worker.terminate();
-    workers = [];
-    return 1;
-  }
-  return wanted;
+  const started = startWorkers(wt, WORKER_SOURCE, wanted,
+    (tid) => ({ workerData: { module, memory, base, tid, spinMs: WORKER_SPIN_MS } }),
+    new Int32Array(memory.buffer), (base >> 2) + CTRL.READY);
+  workers = started ?? [];
+  return started ? wanted : 1;
 }
