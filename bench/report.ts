@@ -7,7 +7,7 @@
 import { flops, type Workload } from './workloads.js';
 import { fmtExp, type Row } from './systems/types.js';
 import { goals, goalsTable } from './goals.js';
-import type { Ceilings } from './ceiling.js';
+import { ratesText, type Ceilings } from './ceiling.js';
 
 /** Facts about the machine and the run, recorded in the report. */
 export interface RunInfo {
@@ -35,8 +35,7 @@ export interface RunInfo {
 
 /** The ceilings line shown with the machine. */
 function ceilingsLine(c: Ceilings): string {
-  const rates = (r: Record<number, number>) => Object.entries(r).map(([n, g]) => `${g.toFixed(1)} GFLOP/s on ${n} thread${n === '1' ? '' : 's'}`).join(', ');
-  return `Arithmetic ceilings measured at the start of the run (bench/ceiling.ts: independent multiply-add chains in registers, no memory traffic): WebAssembly SIMD (f32x4 mul + add; Node ${process.versions.node.split('.')[0]} has no wasm FMA) ${rates(c.wasmSimd)}; scalar JavaScript (float64) ${rates(c.jsScalar)}. No kernel on a path can exceed its ceiling.`;
+  return `Arithmetic ceilings measured at the start of the run (bench/ceiling.ts: independent multiply-add chains in registers, no memory traffic): WebAssembly SIMD (f32x4 mul + add; Node ${process.versions.node.split('.')[0]} has no wasm FMA) ${ratesText(c.wasmSimd)}; scalar JavaScript (float64) ${ratesText(c.jsScalar)}. No kernel on a path can exceed its ceiling.`;
 }
 
 /** Label of a row's system for tables and the chart. */

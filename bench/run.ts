@@ -30,7 +30,7 @@ import { runPyTorch, torchInfo } from './systems/pytorch.js';
 import { describe, skipped, type Row, type RunContext } from './systems/types.js';
 import { markdown, readmeSummary, svgChart, type RunInfo } from './report.js';
 import { goals } from './goals.js';
-import { measureCeilings, type Ceilings } from './ceiling.js';
+import { measureCeilings, ratesText, type Ceilings } from './ceiling.js';
 import { torch } from 'tfjs-torch';
 
 /** The command-line options. */
@@ -96,8 +96,7 @@ async function main(): Promise<void> {
   let ceilings: Ceilings | undefined;
   try {
     ceilings = await measureCeilings(torch.get_num_threads());
-    const rates = (r: Record<number, number>) => Object.entries(r).map(([n, g]) => `${g.toFixed(1)} GFLOP/s (${n} thread${n === '1' ? '' : 's'})`).join(', ');
-    log(`ceilings: wasm SIMD ${rates(ceilings.wasmSimd)}; scalar JS ${rates(ceilings.jsScalar)}`);
+    log(`ceilings: wasm SIMD ${ratesText(ceilings.wasmSimd)}; scalar JS ${ratesText(ceilings.jsScalar)}`);
   } catch (e) {
     log(`ceilings not measured: ${(e as Error).message.split('\n')[0]}`);
   }
