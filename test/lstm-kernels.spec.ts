@@ -235,7 +235,9 @@ describeEachBackend('the cpu kernel on several threads (Node worker threads; one
     const x = tf.randomNormal([3, 8, 6]);
     await run(m, x); // the pool runs
     postToCpuWorkers(1n); // new Float32Array(1n) throws on the worker at the next job
-    expect(() => m.forward(x)).to.throw('the cpu LSTM kernel failed on a worker thread; the thread pool was stopped');
+    await expectNoLeak(async () => {
+      expect(() => m.forward(x)).to.throw('the cpu LSTM kernel failed on a worker thread; the thread pool was stopped');
+    });
     await expectNoLeak(async () => {
       const [y] = await run(m, x);
       expect(lastCpuRunThreads()).to.equal(2);
@@ -250,10 +252,14 @@ describeEachBackend('the cpu kernel on several threads (Node worker threads; one
     torch.manual_seed(4);
     const m = new nn.LSTM(5, 32); // N·4H·H = 2·128·32 multiply-adds per step: 2 threads' worth
     const x = tf.randomNormal([4, 2, 5]);
-    torch.set_num_threads(1);
-    const one = await run(m, x);
-    torch.set_num_threads(3);
-    const part = await run(m, x);
+    let one: Float32Array[] = [];
+    let part: Float32Array[] = [];
+    await expectNoLeak(async () => {
+      torch.set_num_threads(1);
+      one = await run(m, x);
+      torch.set_num_threads(3);
+      part = await run(m, x);
+    });
     expect([lastCpuRunThreads(), cpuPoolSize()]).to.deep.equal([2, 3]);
     for (let i = 0; i < 3; i++) expect(Array.from(part[i]!)).to.deep.equal(Array.from(one[i]!));
     x.dispose();
