@@ -266,6 +266,53 @@ describeEachBackend('the cpu kernel on several threads (Node worker threads; one
     m.dispose();
   });
 
+  for (const t of [1, 2]) {
+    it(`on ${t} thread(s), a forward after load_state_dict uses the new weights (the packed weights are kept per weight data)`, async () => {
+      torch.set_num_threads(t);
+      torch.manual_seed(6);
+      const a = new nn.LSTM(6, 40, { proj_size: 9 });
+      const b = new nn.LSTM(6, 40, { proj_size: 9 });
+      const x = tf.randomNormal([5, 8, 6]); // N·4H·proj_size = 8·160·9: 2 threads' worth
+      let before: Float32Array[] = [];
+      let after: Float32Array[] = [];
+      let wanted: Float32Array[] = [];
+      await expectNoLeak(async () => {
+        before = await run(a, x);
+        wanted = await run(b, x);
+        const sd = b.state_dict();
+        a.load_state_dict(sd);
+        after = await run(a, x);
+        expect(lastCpuRunThreads()).to.equal(IN_NODE ? t : 1);
+      });
+      expect(Array.from(after[0]!)).to.not.deep.equal(Array.from(before[0]!));
+      for (let i = 0; i < 3; i++) expect(Array.from(after[i]!)).to.deep.equal(Array.from(wanted[i]!));
+      tf.dispose([x]);
+      a.dispose();
+      b.dispose();
+    });
+  }
+
+  it('more models than the packed-weight cache keeps: the oldest are packed again, the others kept, on every thread', async () => {
+    torch.manual_seed(7);
+    const models = Array.from({ length: 34 }, () => new nn.LSTM(4, 32));
+    const x = tf.randomNormal([3, 2, 4]);
+    const probe = [2, 33, 0]; // kept (least recently used of the kept), kept (newest), dropped
+    await expectNoLeak(async () => {
+      torch.set_num_threads(1);
+      const want = [];
+      for (const i of probe) want.push(await run(models[i]!, x));
+      torch.set_num_threads(2); // a new pool, with an empty cache
+      for (const m of models) await run(m, x); // 34 sets of weights: the cache (32) drops models 0 and 1
+      for (const [k, i] of probe.entries()) {
+        const again = await run(models[i]!, x);
+        expect(lastCpuRunThreads()).to.equal(IN_NODE ? 2 : 1);
+        for (let j = 0; j < 3; j++) expect(Array.from(again[j]!)).to.deep.equal(Array.from(want[k]![j]!));
+      }
+    });
+    x.dispose();
+    for (const m of models) m.dispose();
+  });
+
   it('a layer too small to split stays on one thread', async () => {
     torch.set_num_threads(3);
     const m = new nn.LSTM(3, 5);

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayerWeights } from '../../functional/lstm.js';
-import { cellRange, gemmNT } from './lstm_math.js';
+import { gemmNT } from './lstm_math.js';
+import { layerSteps, packShare, type Share, type StepTape } from './lstm_steps.js';
+import { ShareCache, shareDoubles } from './share_cache.js';
 import { parallelLayerForward } from './lstm_parallel.js';
 
 /** One LSTM layer in one direction as a single kernel: torch's CPU loop, fused. */
@@ -78,15 +80,6 @@ export function registerLayerGradient(): void {
 
 interface Dims { L: number; N: number; I: number; H: number; P: number; reverse: boolean }
 
-/** What the backward pass needs from the forward, per step t (in time order). */
-interface Tape {
-  act: Float32Array;    // (L, N, 4H): σ(i), σ(f), tanh(g), σ(o)
-  tanhC: Float32Array;  // (L, N, H)
-  hc: Float32Array;     // (L, N, H): o * tanh(c), before the projection
-  hPrev: Float32Array;  // (L, N, P): h entering step t
-  cPrev: Float32Array;  // (L, N, H): c entering step t
-}
-
 /**
  * Backpropagation through time for one layer: recomputes the forward with a tape, then walks
  * the steps backwards. Returns the gradients of every input (b: the shared gate-bias gradient,
@@ -98,7 +91,7 @@ export function layerBackward(x: Float32Array, h0: Float32Array, c0: Float32Arra
   const { L, N, I, H, P } = d;
   const G = 4 * H;
   const LN = L * N;
-  const tape: Tape = { act: new Float32Array(LN * G), tanhC: new Float32Array(LN * H), hc: new Float32Array(LN * H),
+  const tape: StepTape = { act: new Float32Array(LN * G), tanhC: new Float32Array(LN * H), hc: new Float32Array(LN * H),
     hPrev: new Float32Array(LN * P), cPrev: new Float32Array(LN * H) };
   layerForward(x, h0, c0, wIh, wHh, bIh, bHh, wHr, d, tape);
   // Per step only what the recurrence needs (gate gradients and dh for the previous step); the
@@ -170,39 +163,38 @@ function transpose(a: Float32Array, rows: number, cols: number): Float32Array {
 }
 
 
-/** The layer's forward on plain arrays. */
+/** Packed single-threaded shares kept between forwards: a model's layers and directions, in a few models. */
+const singleCache = new ShareCache(32, 16 * 1024 * 1024);
+
+/**
+ * The layer's forward on plain arrays, on this thread: one share of all units (lstm_steps.ts),
+ * packed once per set of weight arrays and kept (not with a tape: the backward's arrays are
+ * copies, packed afresh).
+ */
 export function layerForward(x: Float32Array, h0: Float32Array, c0: Float32Array, wIh: Float32Array | null,
   wHh: Float32Array, bIh: Float32Array | null, bHh: Float32Array | null, wHr: Float32Array | null, d: Dims,
-  tape?: Tape) {
+  tape?: StepTape) {
   const { L, N, I, H, P } = d;
-  const G = 4 * H;
-  // The input projection for all steps: pre = b_ih + x·W_ihᵀ, each element rounded once.
-  const pre = new Float32Array(L * N * G);
-  if (bIh) for (let r = 0; r < L * N; r++) pre.set(bIh, r * G);
-  if (I > 0 && wIh) gemmNT(pre, 0, x, 0, L * N, I, wIh, G);
-  const out = new Float32Array(L * N * P);
-  const h = Float32Array.from(h0);
-  const c = Float32Array.from(c0);
-  const hc = new Float32Array(N * H);
-  const gates = new Float64Array(N * G);
-  const proj = wHr ? new Float64Array(N * P) : null;
-  for (let s = 0; s < L; s++) {
-    const t = d.reverse ? L - 1 - s : s;
-    if (tape) { tape.hPrev.set(h, t * N * P); tape.cPrev.set(c, t * N * H); }
-    for (let r = 0; r < N; r++) for (let j = 0; j < G; j++) gates[r * G + j] = bHh ? bHh[j]! : 0;
-    gemmNT(gates, 0, h, 0, N, P, wHh, G);
-    cellRange(gates, 0, pre, t * N * G, c, 0, hc, 0, H, N, H, 0, H, tape?.act ?? null, tape?.tanhC ?? null, t);
-    if (tape) tape.hc.set(hc, t * N * H);
-    if (proj && wHr) {
-      proj.fill(0);
-      gemmNT(proj, 0, hc, 0, N, H, wHr, P);
-      for (let k = 0; k < N * P; k++) h[k] = proj[k]!;
+  const arrays = [wIh, wHh, bIh, bHh, wHr] as const;
+  const pack = () => packShare(wIh ?? new Float32Array(0), wHh, bIh, bHh, wHr, wIh ? I : 0, H, P, 0, H, 0, wHr ? P : 0);
+  let share: Share;
+  if (tape) {
+    share = pack();
+  } else {
+    const hit = singleCache.get(arrays, 1);
+    if (hit) {
+      share = hit.share;
     } else {
-      h.set(hc);
+      share = pack();
+      singleCache.add(arrays, 1, share, shareDoubles(share));
     }
-    out.set(h, t * N * P);
   }
-  return { out, h, c };
+  const out = new Float32Array(L * N * P);
+  const c = Float32Array.from(c0);
+  const hc = new Float32Array(wHr ? N * H : 0);
+  layerSteps(share, x, 0, h0, 0, c, 0, hc, 0, out, 0, L, N, wIh ? I : 0, H, P, d.reverse, null, tape ?? null);
+  const last = d.reverse ? 0 : L - 1;
+  return { out, h: L > 0 ? out.slice(last * N * P, (last + 1) * N * P) : Float32Array.from(h0), c };
 }
 
 /**

@@ -1,8 +1,6 @@
 /*
- * The cpu kernel's arithmetic, shared by the single-threaded forward/backward (lstm_layer.ts)
- * and the worker threads of lstm_parallel.ts, which run these functions from their source text:
- * keep them free of imports and of names from outside this file (a function that calls another
- * of them needs both in lstm_parallel.ts's worker source).
+ * The cpu kernel backward's matrix products (lstm_layer.ts), on Float32Arrays in torch's layout;
+ * the forward's, on packed weights, are in lstm_steps.ts.
  */
 
 /**
@@ -79,41 +77,5 @@ export function gemvNT(acc: Float32Array | Float64Array, r0: number, a: Float32A
     const bj = bOff + j * k;
     for (let p = 0; p < k; p++) s0 += a[a0 + p]! * b[bj + p]!;
     acc[r0 + j]! += s0;
-  }
-}
-
-/**
- * The gate math for rows 0..N and units [u0, u1) of one step: gate sums from `gates` (float64,
- * (N, 4H) at gOff: h·W_hhᵀ + b_hh) plus pre[t] (float32 at preOff), c updated in place (stride H
- * at cOff), and o·tanh(c) written to hc (row stride hcStride at hcOff). With a tape (the
- * backward's recomputation), the activations of step t are kept.
- */
-export function cellRange(gates: Float64Array, gOff: number, pre: Float32Array, preOff: number, c: Float32Array,
-  cOff: number, hc: Float32Array, hcOff: number, hcStride: number, N: number, H: number, u0: number, u1: number,
-  act: Float32Array | null, tanhC: Float32Array | null, t: number): void {
-  const G = 4 * H;
-  for (let r = 0; r < N; r++) {
-    const g0 = gOff + r * G;
-    const p0 = preOff + r * G;
-    for (let u = u0; u < u1; u++) {
-      // Torch parity: (h·W_hhᵀ + b_hh) is rounded to float32 before pre[t] is added.
-      const gi = Math.fround(Math.fround(gates[g0 + u]!) + pre[p0 + u]!);
-      const gf = Math.fround(Math.fround(gates[g0 + H + u]!) + pre[p0 + H + u]!);
-      const gg = Math.fround(Math.fround(gates[g0 + 2 * H + u]!) + pre[p0 + 2 * H + u]!);
-      const go = Math.fround(Math.fround(gates[g0 + 3 * H + u]!) + pre[p0 + 3 * H + u]!);
-      const si = Math.fround(1 / (1 + Math.exp(-gi)));
-      const sf = Math.fround(1 / (1 + Math.exp(-gf)));
-      const tg = Math.fround(Math.tanh(gg));
-      const so = Math.fround(1 / (1 + Math.exp(-go)));
-      const cv = Math.fround(sf * c[cOff + r * H + u]! + si * tg);
-      const tc = Math.fround(Math.tanh(cv));
-      c[cOff + r * H + u] = cv;
-      hc[hcOff + r * hcStride + u] = so * tc;
-      if (act && tanhC) {
-        const a = t * N * G + r * G;
-        act[a + u] = si; act[a + H + u] = sf; act[a + 2 * H + u] = tg; act[a + 3 * H + u] = so;
-        tanhC[t * N * H + r * H + u] = tc;
-      }
-    }
   }
 }

@@ -1,22 +1,24 @@
 import { requestedThreadCount, startWorkers, workerThreads } from '../node_workers.js';
-import { cellRange, gemmNT, gemvNT } from './lstm_math.js';
+import { cellStep, doubles, gemmPacked, gemvPacked, layerSteps, packRows, packShare, type Share } from './lstm_steps.js';
+import { ShareCache, shareDoubles } from './share_cache.js';
 
 /*
- * The cpu backend's TorchLSTMLayer forward on several threads (Node only): the same arithmetic as
- * lstm_layer.ts's layerForward (lstm_math.ts), with the hidden units split between threads.
- * Worker threads run the functions of lstm_math.ts and `runThread` from their source text over
- * one SharedArrayBuffer; per step each thread computes its units' gate sums and cells, then waits
- * at a barrier (and, with a projection, computes its share of h after a second one). Every value
- * is computed by one thread in the same order as layerForward computes it: results do not depend
- * on the thread count.
+ * The cpu backend's TorchLSTMLayer forward on several threads (Node only): the hidden units are
+ * split between threads, each running lstm_steps.ts's layerSteps on its share, from the
+ * functions' source text in worker threads, over one SharedArrayBuffer; threads meet at a
+ * barrier after each step's cells (and after the projection). Every value is computed by one
+ * thread in the same order as on one thread: results do not depend on the thread count.
+ * Each thread keeps its packed weights between forwards: the caller's cache decides (ShareCache);
+ * when it packs a new share it copies the weights into the buffer and marks the job FRESH, the
+ * workers pack their shares from there and keep them under the entry's id until told to drop it.
  */
 
 /** Control words (Int32Array over a SharedArrayBuffer). Offsets are in floats of the data buffer. */
 const K = {
   JOB: 0, READY: 1, QUIT: 2, ABORT: 3, THREADS: 4, BAR: 5, GEN: 6,
   L: 8, N: 9, I: 10, H: 11, P: 12, REV: 13, HAS_BIH: 14, HAS_BHH: 15, HAS_WHR: 16,
-  X: 17, WIH: 18, WHH: 19, BIH: 20, BHH: 21, WHR: 22, H0: 23, C: 24, PRE: 25, HC: 26, OUT: 27,
-  GATES: 28, PROJ: 29, // in float64 units
+  X: 17, WIH: 18, WHH: 19, BIH: 20, BHH: 21, WHR: 22, H0: 23, C: 24, HC: 25, OUT: 26,
+  SHARE: 27, FRESH: 28,
   WORDS: 32,
 } as const;
 
@@ -43,42 +45,31 @@ function barrier(ctrl: Int32Array, threads: number): void {
   }
 }
 
-/** One thread's share of a layer: units [u0, u1) of every step (thread 0 is the caller). */
-function runThread(ctrl: Int32Array, f32: Float32Array, f64: Float64Array, tid: number): void {
-  const L = ctrl[K.L]!; const N = ctrl[K.N]!; const I = ctrl[K.I]!; const H = ctrl[K.H]!; const P = ctrl[K.P]!;
-  const threads = ctrl[K.THREADS]!; const rev = ctrl[K.REV] === 1; const hasProj = ctrl[K.HAS_WHR] === 1;
+/** Thread tid's share of the job's weights: packed from the buffer on a FRESH job (and kept in `shares`). */
+function threadShare(ctrl: Int32Array, f32: Float32Array, tid: number, shares: Map<number, Share>): Share {
+  const id = ctrl[K.SHARE]!;
+  if (!ctrl[K.FRESH]) {
+    const kept = shares.get(id);
+    if (!kept) throw new Error(`no packed weights ${id} on thread ${tid}`);
+    return kept;
+  }
+  const I = ctrl[K.I]!; const H = ctrl[K.H]!; const P = ctrl[K.P]!; const threads = ctrl[K.THREADS]!;
   const G = 4 * H;
-  const u0 = Math.floor((H * tid) / threads); const u1 = Math.floor((H * (tid + 1)) / threads);
-  const q0 = Math.floor((P * tid) / threads); const q1 = Math.floor((P * (tid + 1)) / threads);
-  const pre = ctrl[K.PRE]!; const gates = ctrl[K.GATES]!; const out = ctrl[K.OUT]!; const cc = ctrl[K.C]!;
-  const hc = ctrl[K.HC]!; const proj = ctrl[K.PROJ]!; const bih = ctrl[K.BIH]!; const bhh = ctrl[K.BHH]!;
-  const hasBih = ctrl[K.HAS_BIH] === 1; const hasBhh = ctrl[K.HAS_BHH] === 1;
-  // The input projection of every step for this thread's gate columns: pre = b_ih + x·W_ihᵀ.
-  for (let g = 0; g < 4; g++) {
-    const j0 = g * H + u0; const j1 = g * H + u1;
-    for (let r = 0; r < L * N; r++) for (let j = j0; j < j1; j++) f32[pre + r * G + j] = hasBih ? f32[bih + j]! : 0;
-    if (I > 0) gemmNT(f32, pre, f32, ctrl[K.X]!, L * N, I, f32, G, ctrl[K.WIH]!, j0, j1);
-  }
-  let prev = ctrl[K.H0]!;
-  for (let s = 0; s < L; s++) {
-    const t = rev ? L - 1 - s : s;
-    const yt = out + t * N * P;
-    for (let g = 0; g < 4; g++) {
-      const j0 = g * H + u0; const j1 = g * H + u1;
-      for (let r = 0; r < N; r++) for (let j = j0; j < j1; j++) f64[gates + r * G + j] = hasBhh ? f32[bhh + j]! : 0;
-      gemmNT(f64, gates, f32, prev, N, P, f32, G, ctrl[K.WHH]!, j0, j1);
-    }
-    // Without a projection h is o·tanh(c), written straight into this step's output row.
-    cellRange(f64, gates, f32, pre + t * N * G, f32, cc, f32, hasProj ? hc : yt, hasProj ? H : P, N, H, u0, u1, null, null, t);
-    barrier(ctrl, threads);
-    if (hasProj) {
-      for (let r = 0; r < N; r++) for (let q = q0; q < q1; q++) f64[proj + r * P + q] = 0;
-      gemmNT(f64, proj, f32, hc, N, H, f32, P, ctrl[K.WHR]!, q0, q1);
-      for (let r = 0; r < N; r++) for (let q = q0; q < q1; q++) f32[yt + r * P + q] = f64[proj + r * P + q]!;
-      barrier(ctrl, threads);
-    }
-    prev = yt;
-  }
+  const view = (at: number, n: number) => f32.subarray(ctrl[at]!, ctrl[at]! + n);
+  const hasProj = ctrl[K.HAS_WHR] === 1;
+  const s = packShare(view(K.WIH, G * I), view(K.WHH, G * P), ctrl[K.HAS_BIH] ? view(K.BIH, G) : null,
+    ctrl[K.HAS_BHH] ? view(K.BHH, G) : null, hasProj ? view(K.WHR, P * H) : null, I, H, P,
+    Math.floor((H * tid) / threads), Math.floor((H * (tid + 1)) / threads),
+    hasProj ? Math.floor((P * tid) / threads) : 0, hasProj ? Math.floor((P * (tid + 1)) / threads) : 0);
+  shares.set(id, s);
+  return s;
+}
+
+/** One thread's part of the job (thread 0 is the caller, with its share). */
+function runThread(ctrl: Int32Array, f32: Float32Array, share: Share): void {
+  const threads = ctrl[K.THREADS]!;
+  layerSteps(share, f32, ctrl[K.X]!, f32, ctrl[K.H0]!, f32, ctrl[K.C]!, f32, ctrl[K.HC]!, f32, ctrl[K.OUT]!,
+    ctrl[K.L]!, ctrl[K.N]!, ctrl[K.I]!, ctrl[K.H]!, ctrl[K.P]!, ctrl[K.REV] === 1, () => barrier(ctrl, threads), null);
 }
 
 const WORKER_SOURCE = `
@@ -88,13 +79,10 @@ const { ctrl, port, tid } = workerData;
 const K = ${JSON.stringify(K)};
 const SPIN = ${SPIN};
 const __name = (f) => f; // esbuild's keepNames helper, when the functions below came through tsx
-${gemmNT.toString()}
-${gemvNT.toString()}
-${cellRange.toString()}
-${barrier.toString()}
-${runThread.toString()}
+${[doubles, packRows, packShare, gemmPacked, gemvPacked, cellStep, layerSteps, barrier, threadShare, runThread]
+    .map((f) => f.toString()).join('\n')}
 let f32 = null;
-let f64 = null;
+const shares = new Map();
 Atomics.add(ctrl, K.READY, 1);
 Atomics.notify(ctrl, K.READY);
 let seen = 0;
@@ -104,8 +92,13 @@ for (;;) {
   seen = Atomics.load(ctrl, K.JOB);
   if (Atomics.load(ctrl, K.QUIT)) break;
   try {
-    for (let m; (m = receiveMessageOnPort(port)); ) { f32 = new Float32Array(m.message); f64 = new Float64Array(m.message); }
-    if (tid < Atomics.load(ctrl, K.THREADS)) runThread(ctrl, f32, f64, tid);
+    // Messages: the data buffer (when it grows), or ids of packed weights the caller's cache dropped.
+    for (let m; (m = receiveMessageOnPort(port)); ) {
+      if (m.message instanceof SharedArrayBuffer) f32 = new Float32Array(m.message);
+      else if (Array.isArray(m.message && m.message.drop)) for (const id of m.message.drop) shares.delete(id);
+      else throw new TypeError('unexpected message');
+    }
+    if (tid < Atomics.load(ctrl, K.THREADS)) runThread(ctrl, f32, threadShare(ctrl, f32, tid, shares));
   } catch (e) {
     // Release the threads waiting at a barrier; the caller sees ABORT and throws.
     Atomics.store(ctrl, K.ABORT, 1);
@@ -121,7 +114,8 @@ interface Pool {
   ports: { postMessage(m: unknown): void; close(): void }[];
   data: SharedArrayBuffer | null;
   f32: Float32Array;
-  f64: Float64Array;
+  /** The caller's packed shares; an entry that leaves is dropped on the workers too. */
+  cache: ShareCache;
 }
 
 let pool: Pool | null = null;
@@ -166,7 +160,8 @@ function getPool(threads: number): Pool | null {
   const wt = poolFailed ? null : workerThreads();
   if (!wt) return null;
   const ctrl = new Int32Array(new SharedArrayBuffer(K.WORDS * 4));
-  const p: Pool = { threads, ctrl, ports: [], data: null, f32: new Float32Array(0), f64: new Float64Array(0) };
+  const p: Pool = { threads, ctrl, ports: [], data: null, f32: new Float32Array(0),
+    cache: new ShareCache(32, 16 * 1024 * 1024, (id) => { for (const port of p.ports) port.postMessage({ drop: [id] }); }) };
   const workers = startWorkers(wt, WORKER_SOURCE, threads, (tid) => {
     const ch = new wt.MessageChannel();
     p.ports.push(ch.port1);
@@ -183,10 +178,8 @@ function getPool(threads: number): Pool | null {
 /** The data buffer, grown (and sent to the workers) when `floats` do not fit. */
 function dataOf(p: Pool, floats: number): void {
   if (p.data && p.f32.length >= floats) return;
-  const bytes = Math.ceil((floats * 4) / 8) * 8;
-  p.data = new SharedArrayBuffer(bytes);
+  p.data = new SharedArrayBuffer(floats * 4);
   p.f32 = new Float32Array(p.data);
-  p.f64 = new Float64Array(p.data);
   for (const port of p.ports) port.postMessage(p.data);
 }
 
@@ -206,42 +199,49 @@ export function parallelLayerForward(x: Float32Array, h0: Float32Array, c0: Floa
   const requested = requestedThreadCount();
   const threads = Math.min(requested, H, Math.floor((N * G * P) / MIN_MACS_PER_THREAD));
   lastThreads = 1;
-  if (threads < 2) return null;
+  if (threads < 2 || L === 0) return null;
   // The pool has the requested size; a smaller layer leaves the extra workers idle this run.
   const p = getPool(requested);
   if (!p) return null;
   lastThreads = threads;
-  // Layout: float32 arrays first, then the float64 scratch (8-byte aligned).
+  // This thread's share, packed now or kept from an earlier forward with the same weights
+  // (then the workers have theirs too, and the weights need not be copied).
+  const arrays = [wIh, wHh, bIh, bHh, wHr] as const;
+  let entry = p.cache.get(arrays, threads);
+  const fresh = !entry;
+  if (!entry) {
+    const share = packShare(wIh ?? new Float32Array(0), wHh, bIh, bHh, wHr, wIh ? I : 0, H, P, 0, Math.floor(H / threads),
+      0, wHr ? Math.floor(P / threads) : 0);
+    entry = p.cache.add(arrays, threads, share, shareDoubles(share) * threads);
+  }
   let top = 0;
   const at = (floats: number) => { const o = top; top += floats; return o; };
   const o = {
     X: at(L * N * I), WIH: at(wIh ? G * I : 0), WHH: at(G * P), BIH: at(G), BHH: at(G), WHR: at(wHr ? P * H : 0),
-    H0: at(N * P), C: at(N * H), PRE: at(L * N * G), HC: at(N * H), OUT: at(L * N * P),
+    H0: at(N * P), C: at(N * H), HC: at(N * H), OUT: at(L * N * P),
   };
-  top += top & 1;
-  const f64Base = top / 2;
-  const GATES = f64Base;
-  const PROJ = GATES + N * G;
-  dataOf(p, top + 2 * (N * G + N * P));
+  dataOf(p, top);
   const f32 = p.f32;
   f32.set(x, o.X);
-  if (wIh) f32.set(wIh, o.WIH);
-  f32.set(wHh, o.WHH);
-  if (bIh) f32.set(bIh, o.BIH);
-  if (bHh) f32.set(bHh, o.BHH);
-  if (wHr) f32.set(wHr, o.WHR);
+  if (fresh) {
+    if (wIh) f32.set(wIh, o.WIH);
+    f32.set(wHh, o.WHH);
+    if (bIh) f32.set(bIh, o.BIH);
+    if (bHh) f32.set(bHh, o.BHH);
+    if (wHr) f32.set(wHr, o.WHR);
+  }
   f32.set(h0, o.H0);
   f32.set(c0, o.C);
   const c = p.ctrl;
   c[K.L] = L; c[K.N] = N; c[K.I] = wIh ? I : 0; c[K.H] = H; c[K.P] = P; c[K.REV] = d.reverse ? 1 : 0;
   c[K.HAS_BIH] = bIh ? 1 : 0; c[K.HAS_BHH] = bHh ? 1 : 0; c[K.HAS_WHR] = wHr ? 1 : 0;
-  for (const name of ['X', 'WIH', 'WHH', 'BIH', 'BHH', 'WHR', 'H0', 'C', 'PRE', 'HC', 'OUT'] as const) c[K[name]] = o[name];
-  c[K.GATES] = GATES; c[K.PROJ] = PROJ;
+  for (const name of ['X', 'WIH', 'WHH', 'BIH', 'BHH', 'WHR', 'H0', 'C', 'HC', 'OUT'] as const) c[K[name]] = o[name];
+  c[K.SHARE] = entry.id; c[K.FRESH] = fresh ? 1 : 0;
   c[K.THREADS] = threads;
   Atomics.add(c, K.JOB, 1);
   Atomics.notify(c, K.JOB);
   try {
-    runThread(c, f32, p.f64, 0);
+    runThread(c, f32, entry.share);
   } catch (e) {
     const onWorker = Atomics.load(c, K.ABORT) === 1;
     Atomics.store(c, K.ABORT, 1);
