@@ -1,7 +1,9 @@
 // One LSTM layer in one direction, float32, in WebAssembly SIMD: the `wasm` backend's
 // TorchLSTMLayer kernel (src/kernels/wasm/lstm_layer.ts drives it). AssemblyScript, compiled by
-// scripts/build-wasm.mjs twice: single-threaded, and with threads (shared memory, one `run` per
-// thread, spin-then-wait barriers between the phases of each step).
+// scripts/build-wasm.mjs single-threaded and with threads (shared memory, one `run` per thread,
+// spin-then-wait barriers between the phases of each step), each as a SIMD build (multiply, then
+// add) and a relaxed-SIMD build (f32x4.relaxed_madd: fused multiply-adds, ~1.25x faster on W1
+// where the engine has it); see madd below.
 //
 // Math (torch's CPU LSTM, gate order i, f, g, o; N rows, H units, K = input or hidden width):
 //   pre[t]   = x[t]·W_ihᵀ + (b_ih + b_hh)                 all L steps first, one GEMM
@@ -60,23 +62,39 @@ function barrier(bar: usize, threads: i32): void {
   }
 }
 
+// ---- multiply-add: fused (one rounding) in the relaxed-SIMD build, multiply then add otherwise ----
+
+/** a·b + c: f32x4.relaxed_madd where the build enables relaxed SIMD (an FMA on x86-64 with FMA3 and
+ * on ARM64), else a multiply and an add. Which one is fixed per build, so every thread of a run
+ * computes every value with the same instructions. */
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
+/** c - a·b (fused in the relaxed-SIMD build). */
+@inline function nmadd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_nmadd(a, b, c);
+  return f32x4.sub(c, f32x4.mul(a, b));
+}
+
 // ---- float32 activations on 4 lanes (Cephes expf / tanhf, ≤ 2 ulp on their ranges) ----
 
 @inline function vexp(x: v128): v128 {
   // pmax/pmin are single instructions (min/max's NaN and ±0 rules cost several); NaN stays NaN.
   x = f32x4.pmin(f32x4.pmax(x, f32x4.splat(-87.3)), f32x4.splat(88.3));
   // n = round(x·log2 e): adding 1.5·2^23 leaves n in the low mantissa bits of t.
-  const t = f32x4.add(f32x4.mul(x, f32x4.splat(1.44269504088896341)), f32x4.splat(12582912.0));
+  const t = madd(x, f32x4.splat(1.44269504088896341), f32x4.splat(12582912.0));
   const n = f32x4.sub(t, f32x4.splat(12582912.0));
-  const r = f32x4.sub(f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375))), f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
+  const r = nmadd(n, f32x4.splat(-2.12194440e-4), nmadd(n, f32x4.splat(0.693359375), x));
   const z = f32x4.mul(r, r);
   let y = f32x4.splat(1.9875691500e-4);
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(1.3981999507e-3));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(8.3334519073e-3));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(4.1665795894e-2));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(1.6666665459e-1));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(5.0000001201e-1));
-  y = f32x4.add(f32x4.add(f32x4.mul(y, z), r), f32x4.splat(1.0));
+  y = madd(y, r, f32x4.splat(1.3981999507e-3));
+  y = madd(y, r, f32x4.splat(8.3334519073e-3));
+  y = madd(y, r, f32x4.splat(4.1665795894e-2));
+  y = madd(y, r, f32x4.splat(1.6666665459e-1));
+  y = madd(y, r, f32x4.splat(5.0000001201e-1));
+  y = f32x4.add(madd(y, z, r), f32x4.splat(1.0));
   // 2^n: t's bits are 0x4B400000 + n.
   const e = i32x4.shl(i32x4.add(t, i32x4.splat(127 - 0x4B400000)), 23);
   return f32x4.mul(y, e);
@@ -96,17 +114,17 @@ function barrier(bar: usize, threads: i32): void {
   // |x| < 0.625: x + x³·P(x²).
   const z = f32x4.mul(x, x);
   let p = f32x4.splat(-5.70498872745e-3);
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(2.06390887954e-2));
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-5.37397155531e-2));
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(1.33314422036e-1));
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-3.33332819422e-1));
-  const small = f32x4.add(f32x4.mul(f32x4.mul(p, z), x), x);
+  p = madd(p, z, f32x4.splat(2.06390887954e-2));
+  p = madd(p, z, f32x4.splat(-5.37397155531e-2));
+  p = madd(p, z, f32x4.splat(1.33314422036e-1));
+  p = madd(p, z, f32x4.splat(-3.33332819422e-1));
+  const small = madd(f32x4.mul(p, z), x, x);
   return v128.bitselect(small, signed, f32x4.lt(ax, f32x4.splat(0.625)));
 }
 
 /** c and h for one row and one panel (4 units) from the gate accumulators. */
 @inline function cell(ai: v128, af: v128, ag: v128, ao: v128, cPtr: usize, hPtr: usize): void {
-  const c = f32x4.add(f32x4.mul(vsigmoid(af), v128.load(cPtr)), f32x4.mul(vsigmoid(ai), vtanh(ag)));
+  const c = madd(vsigmoid(af), v128.load(cPtr), f32x4.mul(vsigmoid(ai), vtanh(ag)));
   v128.store(cPtr, c);
   v128.store(hPtr, f32x4.mul(vsigmoid(ao), vtanh(c)));
 }
@@ -126,10 +144,10 @@ function barrier(bar: usize, threads: i32): void {
     const x1 = v128.load32_splat(a1 + (<usize>p << 2));
     const wp = w + (<usize>p << 6);
     const w0 = v128.load(wp); const w1 = v128.load(wp, 16); const w2 = v128.load(wp, 32); const w3 = v128.load(wp, 48);
-    s00 = f32x4.add(s00, f32x4.mul(x0, w0)); s01 = f32x4.add(s01, f32x4.mul(x0, w1));
-    s02 = f32x4.add(s02, f32x4.mul(x0, w2)); s03 = f32x4.add(s03, f32x4.mul(x0, w3));
-    s10 = f32x4.add(s10, f32x4.mul(x1, w0)); s11 = f32x4.add(s11, f32x4.mul(x1, w1));
-    s12 = f32x4.add(s12, f32x4.mul(x1, w2)); s13 = f32x4.add(s13, f32x4.mul(x1, w3));
+    s00 = madd(x0, w0, s00); s01 = madd(x0, w1, s01);
+    s02 = madd(x0, w2, s02); s03 = madd(x0, w3, s03);
+    s10 = madd(x1, w0, s10); s11 = madd(x1, w1, s11);
+    s12 = madd(x1, w2, s12); s13 = madd(x1, w3, s13);
   }
   if (gate) {
     cell(s00, s01, s02, s03, c0, out0);
@@ -146,8 +164,8 @@ function barrier(bar: usize, threads: i32): void {
   for (let p = 0; p < k; p++) {
     const x0 = v128.load32_splat(a0 + (<usize>p << 2));
     const wp = w + (<usize>p << 6);
-    s00 = f32x4.add(s00, f32x4.mul(x0, v128.load(wp))); s01 = f32x4.add(s01, f32x4.mul(x0, v128.load(wp, 16)));
-    s02 = f32x4.add(s02, f32x4.mul(x0, v128.load(wp, 32))); s03 = f32x4.add(s03, f32x4.mul(x0, v128.load(wp, 48)));
+    s00 = madd(x0, v128.load(wp), s00); s01 = madd(x0, v128.load(wp, 16), s01);
+    s02 = madd(x0, v128.load(wp, 32), s02); s03 = madd(x0, v128.load(wp, 48), s03);
   }
   if (gate) {
     cell(s00, s01, s02, s03, c0, out0);

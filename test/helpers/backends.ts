@@ -111,6 +111,12 @@ export async function useBackend(name: string): Promise<void> {
   if (name === 'wasm') {
     wasmReady ??= (async () => {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
+      if (IN_NODE && process.env.TFJS_TORCH_WASM_BUILD === 'relaxed-simd') {
+        // `npm run test:relaxed-simd`: Node 20 validates relaxed SIMD only with this V8 flag
+        // (Node >= 22 and Chrome >= 114 by default), so the kernel runs its fused multiply-add build.
+        const v8 = 'node:v8'; // a variable: the browser bundle does not follow it
+        ((await import(v8)) as { setFlagsFromString(f: string): void }).setFlagsFromString('--experimental-wasm-relaxed-simd');
+      }
       if (IN_NODE) {
         const require = createRequire(import.meta.url);
         const dist = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));

@@ -1,4 +1,4 @@
-import { LSTM_LAYER_SIMD, LSTM_LAYER_SIMD_THREADS } from './lstm_layer_binary.js';
+import { LSTM_LAYER_RELAXED, LSTM_LAYER_RELAXED_THREADS, LSTM_LAYER_SIMD, LSTM_LAYER_SIMD_THREADS } from './lstm_layer_binary.js';
 import { type NodeWorkerThreads, requestedThreadCount, setRequestedThreadCount, startWorkers, workerThreads } from '../node_workers.js';
 
 /*
@@ -130,6 +130,47 @@ function decode(b64: string): Uint8Array<ArrayBuffer> {
   return out;
 }
 
+/** Whether the relaxed-SIMD build may be used where the engine accepts it (tests turn it off). */
+let relaxedWanted = true;
+/** Which build the runtime runs: 'relaxed-simd' (fused multiply-add) or 'simd'. */
+let build: 'relaxed-simd' | 'simd' | null = null;
+
+/**
+ * The kernel binary for a runtime with or without threads: the relaxed-SIMD build (fused
+ * multiply-add: f32x4.relaxed_madd) where the engine validates it (Chrome ≥ 114, Node ≥ 22, or
+ * Node 20 started with --experimental-wasm-relaxed-simd), else the SIMD build; null without SIMD.
+ */
+function kernelBinary(threads: boolean): Uint8Array<ArrayBuffer> | null {
+  if (relaxedWanted) {
+    const bytes = decode(threads ? LSTM_LAYER_RELAXED_THREADS : LSTM_LAYER_RELAXED);
+    if (WebAssembly.validate(bytes)) { build = 'relaxed-simd'; return bytes; }
+  }
+  const bytes = decode(threads ? LSTM_LAYER_SIMD_THREADS : LSTM_LAYER_SIMD);
+  if (!WebAssembly.validate(bytes)) return null;
+  build = 'simd';
+  return bytes;
+}
+
+/** Which build of the kernel the last runtime loaded ('relaxed-simd' or 'simd'; null before any). */
+export function wasmKernelBuild(): 'relaxed-simd' | 'simd' | null {
+  return build;
+}
+
+/**
+ * For tests and benchmarks: allows (the default) or forbids the relaxed-SIMD build; the running
+ * runtime is dropped, and the next run loads the build now chosen.
+ */
+export function allowRelaxedSimd(on: boolean): void {
+  relaxedWanted = on;
+  shutdown();
+  if (asyncStarted) {
+    // A browser page: instantiate the chosen build again (forwards meanwhile take the op-composed path).
+    asyncInstance = null;
+    asyncStarted = false;
+    startAsyncInstantiate();
+  }
+}
+
 /** A browser's main thread: the single-threaded module compiled and instantiated asynchronously. */
 let asyncInstance: { module: WebAssembly.Module; exports: LayerExports; memory: WebAssembly.Memory } | null = null;
 let asyncStarted = false;
@@ -137,8 +178,8 @@ let asyncStarted = false;
 function startAsyncInstantiate(): void {
   if (asyncStarted) return;
   asyncStarted = true;
-  const bytes = decode(LSTM_LAYER_SIMD);
-  if (!WebAssembly.validate(bytes)) return;
+  const bytes = kernelBinary(false);
+  if (!bytes) return;
   const memory = new WebAssembly.Memory({ initial: 16 });
   WebAssembly.instantiate(bytes, { env: { memory } }).then(({ module, instance }) => {
     asyncInstance = { module, exports: instance.exports as unknown as LayerExports, memory };
@@ -162,8 +203,8 @@ export function getRuntime(): Runtime | null {
   try {
     const wanted = requestedThreadCount();
     const wt = wanted > 1 ? workerThreads() : null;
-    const bytes = decode(wt ? LSTM_LAYER_SIMD_THREADS : LSTM_LAYER_SIMD);
-    if (!WebAssembly.validate(bytes)) { runtime = null; return runtime; }
+    const bytes = kernelBinary(wt !== null);
+    if (!bytes) { runtime = null; return runtime; }
     let module: WebAssembly.Module;
     try {
       module = new WebAssembly.Module(bytes);
