@@ -18,16 +18,21 @@ export interface Ceilings {
   wasmSimd: Record<number, number>;
   /** Scalar JavaScript float64 mul + add (the cpu kernel's). */
   jsScalar: Record<number, number>;
+  /** WebAssembly f32x4.relaxed_madd (the relaxed-SIMD kernel build's fused multiply-add). */
+  wasmFma?: Record<number, number>;
 }
 
 const ITERS = 2_000_000; // per call: wasm 96 flops per iteration (~4 ms at 45 GFLOP/s), JS 24
 const REPEATS = 15;
 
-/** Compiles bench/assembly/peak.ts with the repository's AssemblyScript (a devDependency). */
-async function compilePeak(): Promise<Uint8Array> {
+/**
+ * Compiles bench/assembly/peak.ts with the repository's AssemblyScript (a devDependency); with
+ * `relaxed`, its chains are fused multiply-adds (f32x4.relaxed_madd).
+ */
+async function compilePeak(relaxed = false): Promise<Uint8Array> {
   let binary: Uint8Array | null = null;
   const { error, stderr } = await asc.main([join(ROOT, 'bench', 'assembly', 'peak.ts'), '--outFile', 'peak.wasm',
-    '--runtime', 'stub', '-O3', '--noAssert', '--enable', 'simd'], {
+    '--runtime', 'stub', '-O3', '--noAssert', '--enable', 'simd', ...(relaxed ? ['--enable', 'relaxed-simd'] : [])], {
     readFile: (name: string, baseDir: string) => { try { return readFileSync(join(baseDir, name), 'utf8'); } catch { return null; } },
     writeFile: (name: string, contents: string | Uint8Array) => { if (name.endsWith('.wasm') && typeof contents !== 'string') binary = contents; },
     listFiles: () => [],
@@ -98,10 +103,17 @@ async function measurePath(bytes: Uint8Array | null, flopsPerIter: number, threa
   return out;
 }
 
-/** Measures the ceilings on 1 and on `threads` threads (a few seconds in all). */
+/**
+ * Measures the ceilings on 1 and on `threads` threads (a few seconds in all); the fused
+ * multiply-add one only where this process validates relaxed SIMD (Node >= 22, or Node 20 after
+ * the benchmark sets --experimental-wasm-relaxed-simd).
+ */
 export async function measureCeilings(threads: number): Promise<Ceilings> {
   const bytes = await compilePeak();
-  return { wasmSimd: await measurePath(bytes, 96, threads), jsScalar: await measurePath(null, 24, threads) };
+  const fma = await compilePeak(true);
+  const c: Ceilings = { wasmSimd: await measurePath(bytes, 96, threads), jsScalar: await measurePath(null, 24, threads) };
+  if (WebAssembly.validate(new Uint8Array(fma))) c.wasmFma = await measurePath(fma, 96, threads);
+  return c;
 }
 
 /** A path's rates as text: `46.6 GFLOP/s on 1 thread, 95.1 GFLOP/s on 2 threads`. */

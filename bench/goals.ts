@@ -3,7 +3,7 @@
  * whether it is met. Printed at the end of `npm run bench`, written to RESULTS.md and the README.
  * @module
  */
-import type { Row } from './systems/types.js';
+import { WASM_RELAXED, type Row } from './systems/types.js';
 import type { Ceilings } from './ceiling.js';
 import { flops, WORKLOADS } from './workloads.js';
 
@@ -55,8 +55,8 @@ export function goals(rows: Row[], ceilings?: Ceilings, threads = 1): Goal[] {
       add(w, `tfjs-torch (${backend}) ÷ tf.layers.lstm (${backend}) ≤ 1/${backend === 'cpu' ? 10 : 3}`,
         find(w, 'tfjs-torch', backend), find(w, 'tf.layers.lstm', backend), bound);
     }
-    // The best Node CPU path without native add-ons: this library on cpu or wasm.
-    const ours = rows.filter((r) => r.workload === w && r.ours && (r.variant === 'cpu' || r.variant === 'wasm'))
+    // The best Node CPU path without native add-ons: this library on cpu or wasm (either build).
+    const ours = rows.filter((r) => r.workload === w && r.ours && (r.variant === 'cpu' || r.variant.startsWith('wasm')))
       .sort((a, b) => (median(a) ?? Infinity) - (median(b) ?? Infinity))[0];
     if (['W1', 'W2', 'W3'].includes(w)) {
       for (const t of ['1 thread', '2 threads']) {
@@ -69,12 +69,15 @@ export function goals(rows: Row[], ceilings?: Ceilings, threads = 1): Goal[] {
   return out;
 }
 
-/** The ceiling of the path a row of this library runs on: wasm SIMD or scalar JS. */
+/** The ceiling of the path a row of this library runs on: wasm SIMD, wasm relaxed SIMD (FMA) or scalar JS. */
 function ceilingOf(variant: string, c: Ceilings, threads: number): { gflops: number; what: string } | undefined {
-  const of = variant === 'wasm' ? c.wasmSimd : variant === 'cpu' ? c.jsScalar : undefined;
+  const paths: Record<string, [Record<number, number> | undefined, string]> = {
+    wasm: [c.wasmSimd, 'wasm SIMD'], [WASM_RELAXED]: [c.wasmFma, 'wasm FMA'], cpu: [c.jsScalar, 'scalar JS'],
+  };
+  const [of, what] = paths[variant] ?? [undefined, ''];
   const gflops = of?.[threads];
   if (gflops === undefined) return undefined;
-  return { gflops, what: `${variant === 'wasm' ? 'wasm SIMD' : 'scalar JS'} peak, ${threads} thread${threads === 1 ? '' : 's'}` };
+  return { gflops, what: `${what} peak, ${threads} thread${threads === 1 ? '' : 's'}` };
 }
 
 /** The goals as a markdown table. */

@@ -35,7 +35,8 @@ export interface RunInfo {
 
 /** The ceilings line shown with the machine. */
 function ceilingsLine(c: Ceilings): string {
-  return `Arithmetic ceilings measured at the start of the run (bench/ceiling.ts: independent multiply-add chains in registers, no memory traffic): WebAssembly SIMD (f32x4 mul + add; Node ${process.versions.node.split('.')[0]} has no wasm FMA) ${ratesText(c.wasmSimd)}; scalar JavaScript (float64) ${ratesText(c.jsScalar)}. No kernel on a path can exceed its ceiling.`;
+  const fma = c.wasmFma ? `; WebAssembly relaxed SIMD (f32x4.relaxed_madd, a fused multiply-add) ${ratesText(c.wasmFma)}` : '';
+  return `Arithmetic ceilings measured at the start of the run (bench/ceiling.ts: independent multiply-add chains in registers, no memory traffic): WebAssembly SIMD (f32x4 mul + add) ${ratesText(c.wasmSimd)}${fma}; scalar JavaScript (float64) ${ratesText(c.jsScalar)}. No kernel on a path can exceed its ceiling.`;
 }
 
 /** Label of a row's system for tables and the chart. */

@@ -20,6 +20,7 @@ import { cpus, loadavg } from 'node:os';
 import { readFileSync, writeFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { ensureFixtures, loadFixture, ROOT, WORKLOADS, type Workload } from './workloads.js';
 import { FULL_POLICY, QUICK_POLICY } from './stats.js';
 import { tfjsBackends } from './systems/tfjs_backends.js';
@@ -93,10 +94,14 @@ async function main(): Promise<void> {
   });
   log(`nn.LSTM benchmark${opts.quick ? ' (--quick)' : ''}: ${workloads.map((w) => w.name).join(' ')}; systems: ${opts.systems.join(', ')}`);
   const missing = ensureFixtures(workloads.map((w) => w.name), log);
+  // Relaxed SIMD (the kernel's fused multiply-add build) needs this V8 flag in Node 20 (on by
+  // default from Node 22); set here, it applies to this process's ceiling workers.
+  setFlagsFromString('--experimental-wasm-relaxed-simd');
   let ceilings: Ceilings | undefined;
   try {
     ceilings = await measureCeilings(torch.get_num_threads());
-    log(`ceilings: wasm SIMD ${ratesText(ceilings.wasmSimd)}; scalar JS ${ratesText(ceilings.jsScalar)}`);
+    log(`ceilings: wasm SIMD ${ratesText(ceilings.wasmSimd)}; wasm relaxed SIMD (FMA) ${ceilings.wasmFma ? ratesText(ceilings.wasmFma) : 'not available'}; ` +
+      `scalar JS ${ratesText(ceilings.jsScalar)}`);
   } catch (e) {
     log(`ceilings not measured: ${(e as Error).message.split('\n')[0]}`);
   }

@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { goals, goalsTable } from '../bench/goals.js';
 import { flops, WORKLOADS } from '../bench/workloads.js';
-import type { Row } from '../bench/systems/types.js';
+import { WASM_RELAXED, type Row } from '../bench/systems/types.js';
 
 /** A finished row with a given median. */
 function row(workload: string, system: string, variant: string, medianMs: number): Row {
@@ -48,6 +48,17 @@ describe('bench goals (issue 6) computed from one run\'s rows', () => {
     const table = goalsTable(c).join('\n');
     expect(table).to.contain('**no**: out of reach here');
     expect(goals(rows).every((g) => g.ceiling === undefined && g.outOfReach === undefined)).to.equal(true);
+  });
+
+  it('the relaxed-SIMD wasm row: the best JS path when fastest, measured against the fused multiply-add ceiling', () => {
+    const withFma = [...rows, row('W1', 'tfjs-torch', WASM_RELAXED, 70)];
+    const c = goals(withFma, { wasmSimd: { 1: 45, 2: 90 }, jsScalar: { 1: 14, 2: 28 }, wasmFma: { 1: 60, 2: 120 } }, 2);
+    const ortNode = c.find((x) => x.workload === 'W1' && x.goal.includes('onnxruntime-node'))!;
+    expect(ortNode.goal).to.equal(`best JS path (${WASM_RELAXED}) ÷ onnxruntime-node ≤ 2.5`);
+    expect(ortNode).to.include({ ratio: 3.5, met: false, outOfReach: false }); // needs 117 GFLOP/s, below 120
+    expect(ortNode.ceiling).to.deep.equal({ gflops: 120, what: 'wasm FMA peak, 2 threads' });
+    // The per-backend goal still compares the plain wasm row with tf.layers on wasm.
+    expect(c.find((x) => x.workload === 'W1' && x.goal.startsWith('tfjs-torch (wasm)'))).to.include({ ratio: 0.15 });
   });
 
   it('skips goals whose rows did not both finish', () => {

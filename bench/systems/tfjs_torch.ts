@@ -8,8 +8,9 @@ import type { NpyArray } from '../npy.js';
 import { maxAbsDiff, type Fixture } from '../workloads.js';
 import { timeRuns } from '../stats.js';
 import { tfjsBackends, skipFor, useBackend } from './tfjs_backends.js';
-import { kernelMemoryBytes } from '../../src/kernels/wasm/simd_runtime.js';
-import { failed, skipped, type MemoryStats, type Row, type RunContext } from './types.js';
+import { setFlagsFromString } from 'node:v8';
+import { allowRelaxedSimd, kernelMemoryBytes, wasmKernelBuild } from '../../src/kernels/wasm/simd_runtime.js';
+import { failed, skipped, WASM_RELAXED, type MemoryStats, type Row, type RunContext } from './types.js';
 
 const SYSTEM = 'tfjs-torch';
 
@@ -53,15 +54,23 @@ export async function runTfjsTorch(ctx: RunContext): Promise<Row[]> {
   const backends = await tfjsBackends();
   // Fastest first; tensor memory is measured once, on the first backend that runs the workload.
   let memoryDone = false;
-  for (const b of [...backends.filter((x) => x.name !== 'cpu'), ...backends.filter((x) => x.name === 'cpu')]) {
-    if (!b.available) { rows.push(ctx.done(skipped(w, SYSTEM, b.name, b.note, true))); continue; }
+  // wasm twice: the kernel's SIMD build, then its relaxed-SIMD (fused multiply-add) build.
+  const runs = [...backends.filter((x) => x.name !== 'cpu'), ...backends.filter((x) => x.name === 'cpu')]
+    .flatMap((b) => (b.name === 'wasm' ? [{ b, variant: 'wasm' }, { b, variant: WASM_RELAXED }] : [{ b, variant: b.name }]));
+  for (const { b, variant } of runs) {
+    if (!b.available) { rows.push(ctx.done(skipped(w, SYSTEM, variant, b.note, true))); continue; }
     const skip = skipFor('tfjs-torch', b, w, ctx.quick);
     if (skip) {
-      rows.push(ctx.done(skipped(w, SYSTEM, b.name, skip, true)));
+      rows.push(ctx.done(skipped(w, SYSTEM, variant, skip, true)));
       continue;
     }
     await useBackend(b.name);
-    ctx.log(`[${w}] ${SYSTEM} (${b.name}): loading weights, checking against PyTorch`);
+    if (b.name === 'wasm') {
+      // Node 20 validates relaxed SIMD only with this V8 flag (Node >= 22 by default).
+      if (variant === WASM_RELAXED) setFlagsFromString('--experimental-wasm-relaxed-simd');
+      allowRelaxedSimd(variant === WASM_RELAXED);
+    }
+    ctx.log(`[${w}] ${SYSTEM} (${variant}): loading weights, checking against PyTorch`);
     let lstm: InstanceType<typeof nn.LSTM> | null = null;
     let x: tf.Tensor | null = null;
     try {
@@ -73,6 +82,11 @@ export async function runTfjsTorch(ctx: RunContext): Promise<Row[]> {
         maxAbsDiff(await h.data() as Float32Array, f.h_n.data), maxAbsDiff(await c.data() as Float32Array, f.c_n.data));
       tf.dispose([out, h, c]);
       const firstMs = performance.now() - t0;
+      const kernelBuild = b.name === 'wasm' ? wasmKernelBuild() : null;
+      if (kernelBuild && kernelBuild !== (variant === WASM_RELAXED ? 'relaxed-simd' : 'simd')) {
+        rows.push(ctx.done(skipped(w, SYSTEM, variant, `skipped: the engine ran the ${kernelBuild} build (relaxed SIMD not available)`, true)));
+        continue;
+      }
       const model = lstm;
       const input = x;
       let memory: MemoryStats | undefined;
@@ -85,9 +99,9 @@ export async function runTfjsTorch(ctx: RunContext): Promise<Row[]> {
           await o.data();
           tf.dispose([o, hh, cc]);
         });
-        memory = { backend: b.name, baselineBytes: baseBytes, peakExtraBytes: prof.peakBytes - baseBytes, steadyExtraBytes: 0, steadyExtraTensors: 0 };
+        memory = { backend: variant, baselineBytes: baseBytes, peakExtraBytes: prof.peakBytes - baseBytes, steadyExtraBytes: 0, steadyExtraTensors: 0 };
       }
-      ctx.log(`[${w}] ${SYSTEM} (${b.name}): max|Δ| vs PyTorch ${diff.toExponential(2)}; timing`);
+      ctx.log(`[${w}] ${SYSTEM} (${variant}): max|Δ| vs PyTorch ${diff.toExponential(2)}; timing`);
       const timing = await timeRuns(async () => {
         const [o, [hh, cc]] = model.forward(input);
         await o.data();
@@ -99,9 +113,9 @@ export async function runTfjsTorch(ctx: RunContext): Promise<Row[]> {
         if (b.name === 'wasm') memory.kernelBytes = kernelMemoryBytes();
       }
       const note = timing.capped ? `capped at ${timing.samples.length} runs (one run > ${ctx.policy.slowMs} ms)` : undefined;
-      rows.push(ctx.done({ workload: w, system: SYSTEM, variant: b.name, ours: true, status: 'ok', maxAbsDiff: diff, compared: 'output,h_n,c_n', timing, memory, note }));
+      rows.push(ctx.done({ workload: w, system: SYSTEM, variant, ours: true, status: 'ok', maxAbsDiff: diff, compared: 'output,h_n,c_n', timing, memory, note }));
     } catch (e) {
-      rows.push(ctx.done(isNotSupported(e) ? skipped(w, SYSTEM, b.name, `skipped: ${(e as Error).message}`, true) : failed(w, SYSTEM, b.name, e, true)));
+      rows.push(ctx.done(isNotSupported(e) ? skipped(w, SYSTEM, variant, `skipped: ${(e as Error).message}`, true) : failed(w, SYSTEM, variant, e, true)));
     } finally {
       lstm?.dispose();
       x?.dispose();

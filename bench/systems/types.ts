@@ -77,3 +77,10 @@ export function fmtExp(x: number | undefined): string {
   if (Number.isNaN(x)) return 'NaN';
   return x === 0 ? '0' : x.toExponential(1);
 }
+
+/**
+ * The variant name of this library's wasm row run with the kernel's relaxed-SIMD build (fused
+ * multiply-add; what Node >= 22 and Chrome >= 114 run by default, Node 20 with
+ * --experimental-wasm-relaxed-simd); the plain `wasm` row runs the SIMD build.
+ */
+export const WASM_RELAXED = 'wasm (relaxed SIMD)';
