@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { nn, torch } from 'tfjs-torch';
-import { wasmKernelBuild } from '../src/kernels/wasm/simd_runtime.js';
+import { getRuntime, wasmKernelBuild } from '../src/kernels/wasm/simd_runtime.js';
 import { LSTM_LAYER_RELAXED } from '../src/kernels/wasm/lstm_layer_binary.js';
 import { describeEachBackend, expectNoLeak } from './helpers/backends.js';
 
@@ -24,6 +24,20 @@ describeEachBackend('the wasm kernel build', (backend) => {
     expect(wasmKernelBuild()).to.equal(relaxed ? 'relaxed-simd' : 'simd');
     // `npm run test:relaxed-simd` must test the fused build, not fall back to the other silently.
     if (WANTED === 'relaxed-simd') expect(wasmKernelBuild()).to.equal('relaxed-simd');
+    x.dispose();
+    m.dispose();
+  });
+
+  it('is ready soon after an nn.LSTM is built (a browser page instantiates it asynchronously), and then runs the forward', async () => {
+    torch.manual_seed(2);
+    const m = new nn.LSTM(3, 8); // starts the instantiation in a page (Node compiles synchronously on first use)
+    const x = tf.randomNormal([2, 1, 3]);
+    for (let i = 0; i < 200 && !getRuntime(); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(getRuntime(), 'the kernel instance').to.not.equal(null);
+    await expectNoLeak(async () => {
+      const prof = await tf.profile(() => { const [o, hc] = m.forward(x); tf.dispose([o, ...hc]); });
+      expect(prof.kernelNames).to.include('TorchLSTMLayer');
+    });
     x.dispose();
     m.dispose();
   });

@@ -9,6 +9,7 @@ import { bindArgs } from './args.js';
 import { type LSTMFromStateDictOptions, lstmFromStateDict } from './lstm_from_state_dict.js';
 import { type Device, requireActive } from '../device.js';
 import { warn } from '../warn.js';
+import { prepareWasmKernel } from '../kernels/wasm/simd_runtime.js';
 
 /** torch's keyword arguments of `nn.LSTM`. */
 export interface LSTMOptions {
@@ -137,6 +138,7 @@ export class LSTM extends Module {
     if (this.dtype.is_complex) { assertComplexBackend(); guardComplexGradients(); }
     this.createParameters();
     this.reset_parameters();
+    prepareWasmKernel(); // a browser page compiles the wasm kernel asynchronously: start now
   }
 
   private createParameters(): void {

@@ -186,8 +186,15 @@ function startAsyncInstantiate(): void {
   }, () => { /* no kernel: the op-composed path runs */ });
 }
 
-// Browsers refuse synchronous compiles of modules over 4 KB on the main thread: start at import.
-if ((globalThis as { document?: unknown }).document !== undefined) startAsyncInstantiate();
+/**
+ * In a browser page, starts instantiating the kernel (asynchronously: browsers refuse synchronous
+ * compiles of modules over 4 KB on the main thread), so that it is ready by the first forward;
+ * elsewhere nothing. nn.LSTM's constructor calls it, rather than this module at import, so that an
+ * app that never builds an LSTM does not keep the kernel's binaries in its bundle.
+ */
+export function prepareWasmKernel(): void {
+  if ((globalThis as { document?: unknown }).document !== undefined) startAsyncInstantiate();
+}
 
 /**
  * The runtime, made on first use; null where WebAssembly SIMD is unavailable, or in a browser's
