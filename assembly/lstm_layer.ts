@@ -2,12 +2,11 @@
 // TorchLSTMLayer kernel (src/kernels/wasm/lstm_layer.ts drives it). AssemblyScript, compiled by
 // scripts/build-wasm.mjs single-threaded and with threads (shared memory, one `run` per thread,
 // spin-then-wait barriers between the phases of each step), each as a SIMD build (multiply, then
-// add) and a relaxed-SIMD build (f32x4.relaxed_madd: fused multiply-adds, ~1.25x faster on W1
-// where the engine has it); see madd below.
+// add) and a relaxed-SIMD build (f32x4.relaxed_madd: fused multiply-adds, where the engine has
+// them); see madd below.
 //
 // Math (torch's CPU LSTM, gate order i, f, g, o; N rows, H units, K = input or hidden width):
-//   pre[t]   = x[t]·W_ihᵀ + (b_ih + b_hh)                 all L steps first, one GEMM
-//   gates    = pre[t] + h·W_hhᵀ                              per step
+//   gates    = (b_ih + b_hh) + x[t]·W_ihᵀ + h·W_hhᵀ      per step, one product over [x[t] | h]
 //   c        = σ(f)·c + σ(i)·tanh(g);  h = σ(o)·tanh(c);  h = h·W_hrᵀ when projecting
 //
 // Weights are packed in panels of 16 columns: panel p holds units 4p..4p+3 of the four gates,
@@ -33,7 +32,7 @@ const C_BIAS: i32 = 11;    // packed b_ih + b_hh: Hp/4 panels of 16
 const C_WHR: i32 = 12;     // packed W_hrᵀ: PQ panels of Hp·16
 const C_H0: i32 = 13;      // h_0 (N, S)
 const C_C: i32 = 14;       // c (N, Hp): c_0 in, c_n out
-const C_PRE: i32 = 15;     // scratch (L·N, 4·Hp)
+const C_SUMS: i32 = 15;    // scratch (N, 4·Hp): a step's gate sums (batch 1)
 const C_HC: i32 = 16;      // scratch (N, Hp): o·tanh(c) before the projection
 const C_Y: i32 = 17;       // output (L, N, S); its last written step is h_n
 const C_BAR: i32 = 18;     // barrier: two i32 (arrivals, generation)
@@ -132,17 +131,28 @@ function barrier(bar: usize, threads: i32): void {
 // ---- GEMM panels: rows of A (stride lda floats) times one packed panel (K·16 floats) ----
 
 /**
- * Two rows of `A·panel`, accumulated onto the 16-float rows at acc0/acc1 (read, then written
- * to out0/out1); A rows a0/a1 of K floats.
+ * Two rows of `[A | B]·[panel_A; panel_B]` added to the 16-float rows at init0/init1, written to
+ * out0/out1 (or, with gate, run through the cell): A rows a0/a1 of ka floats times panel w, then
+ * B rows b0/b1 of kb floats times panel v, in that order (x·W_ihᵀ then h·W_hhᵀ for a step).
  */
-@inline function panel2(a0: usize, a1: usize, w: usize, k: i32, init0: usize, init1: usize,
-  out0: usize, out1: usize, gate: bool, c0: usize, c1: usize): void {
+@inline function panel2(a0: usize, a1: usize, w: usize, ka: i32, b0: usize, b1: usize, v: usize, kb: i32,
+  init0: usize, init1: usize, out0: usize, out1: usize, gate: bool, c0: usize, c1: usize): void {
   let s00 = v128.load(init0); let s01 = v128.load(init0, 16); let s02 = v128.load(init0, 32); let s03 = v128.load(init0, 48);
   let s10 = v128.load(init1); let s11 = v128.load(init1, 16); let s12 = v128.load(init1, 32); let s13 = v128.load(init1, 48);
-  for (let p = 0; p < k; p++) {
+  for (let p = 0; p < ka; p++) {
     const x0 = v128.load32_splat(a0 + (<usize>p << 2));
     const x1 = v128.load32_splat(a1 + (<usize>p << 2));
     const wp = w + (<usize>p << 6);
+    const w0 = v128.load(wp); const w1 = v128.load(wp, 16); const w2 = v128.load(wp, 32); const w3 = v128.load(wp, 48);
+    s00 = madd(x0, w0, s00); s01 = madd(x0, w1, s01);
+    s02 = madd(x0, w2, s02); s03 = madd(x0, w3, s03);
+    s10 = madd(x1, w0, s10); s11 = madd(x1, w1, s11);
+    s12 = madd(x1, w2, s12); s13 = madd(x1, w3, s13);
+  }
+  for (let p = 0; p < kb; p++) {
+    const x0 = v128.load32_splat(b0 + (<usize>p << 2));
+    const x1 = v128.load32_splat(b1 + (<usize>p << 2));
+    const wp = v + (<usize>p << 6);
     const w0 = v128.load(wp); const w1 = v128.load(wp, 16); const w2 = v128.load(wp, 32); const w3 = v128.load(wp, 48);
     s00 = madd(x0, w0, s00); s01 = madd(x0, w1, s01);
     s02 = madd(x0, w2, s02); s03 = madd(x0, w3, s03);
@@ -158,12 +168,19 @@ function barrier(bar: usize, threads: i32): void {
   }
 }
 
-/** One row of `A·panel` (the odd row left over by panel2). */
-@inline function panel1(a0: usize, w: usize, k: i32, init0: usize, out0: usize, gate: bool, c0: usize): void {
+/** One row of panel2 (the odd row left over). */
+@inline function panel1(a0: usize, w: usize, ka: i32, b0: usize, v: usize, kb: i32, init0: usize, out0: usize,
+  gate: bool, c0: usize): void {
   let s00 = v128.load(init0); let s01 = v128.load(init0, 16); let s02 = v128.load(init0, 32); let s03 = v128.load(init0, 48);
-  for (let p = 0; p < k; p++) {
+  for (let p = 0; p < ka; p++) {
     const x0 = v128.load32_splat(a0 + (<usize>p << 2));
     const wp = w + (<usize>p << 6);
+    s00 = madd(x0, v128.load(wp), s00); s01 = madd(x0, v128.load(wp, 16), s01);
+    s02 = madd(x0, v128.load(wp, 32), s02); s03 = madd(x0, v128.load(wp, 48), s03);
+  }
+  for (let p = 0; p < kb; p++) {
+    const x0 = v128.load32_splat(b0 + (<usize>p << 2));
+    const wp = v + (<usize>p << 6);
     s00 = madd(x0, v128.load(wp), s00); s01 = madd(x0, v128.load(wp, 16), s01);
     s02 = madd(x0, v128.load(wp, 32), s02); s03 = madd(x0, v128.load(wp, 48), s03);
   }
@@ -178,25 +195,29 @@ function barrier(bar: usize, threads: i32): void {
 const ZEROS: usize = memory.data(64, 16);
 
 /**
- * out[r, panel] = init[r, panel] + A[r]·panel for rows 0..m, panels [p0, p1) of width 16.
- * init: panel p of row r starts at init + p·initPanel + r·initStride floats (0 strides repeat it).
- * gate: out holds h (4 floats per panel, stride outStride) and c is updated, instead of 16 floats.
+ * out[r, panel] = init[r, panel] + A[r]·panel_A + B[r]·panel_B for rows 0..m, panels [p0, p1) of
+ * width 16 (A: lda-strided rows of ka floats times w's panels; B likewise with ldb, kb, v; kb = 0
+ * for one product). init: panel p of row r starts at init + p·initPanel + r·initStride floats
+ * (0 strides repeat it). gate: out holds h (4 floats per panel, stride outStride) and c is
+ * updated, instead of 16 floats.
  */
-function gemm(a: usize, lda: i32, m: i32, w: usize, k: i32, p0: i32, p1: i32, init: usize, initPanel: i32,
-  initStride: i32, out: usize, outStride: i32, gate: bool, c: usize, cStride: i32): void {
+function gemm(a: usize, lda: i32, w: usize, ka: i32, b: usize, ldb: i32, v: usize, kb: i32, m: i32, p0: i32, p1: i32,
+  init: usize, initPanel: i32, initStride: i32, out: usize, outStride: i32, gate: bool, c: usize, cStride: i32): void {
   const outW: i32 = gate ? 4 : 16;
   for (let p = p0; p < p1; p++) {
-    const wp = w + (<usize>(p * k) << 6);
+    const wp = w + (<usize>(p * ka) << 6);
+    const vp = v + (<usize>(p * kb) << 6);
     const ip = init + (<usize>(p * initPanel) << 2);
     let r = 0;
     for (; r + 1 < m; r += 2) {
-      panel2(a + (<usize>(r * lda) << 2), a + (<usize>((r + 1) * lda) << 2), wp, k,
+      panel2(a + (<usize>(r * lda) << 2), a + (<usize>((r + 1) * lda) << 2), wp, ka,
+        b + (<usize>(r * ldb) << 2), b + (<usize>((r + 1) * ldb) << 2), vp, kb,
         ip + (<usize>(r * initStride) << 2), ip + (<usize>((r + 1) * initStride) << 2),
         out + (<usize>(r * outStride + p * outW) << 2), out + (<usize>((r + 1) * outStride + p * outW) << 2),
         gate, c + (<usize>(r * cStride + p * 4) << 2), c + (<usize>((r + 1) * cStride + p * 4) << 2));
     }
     if (r < m) {
-      panel1(a + (<usize>(r * lda) << 2), wp, k, ip + (<usize>(r * initStride) << 2),
+      panel1(a + (<usize>(r * lda) << 2), wp, ka, b + (<usize>(r * ldb) << 2), vp, kb, ip + (<usize>(r * initStride) << 2),
         out + (<usize>(r * outStride + p * outW) << 2), gate, c + (<usize>(r * cStride + p * 4) << 2));
     }
   }
@@ -212,7 +233,7 @@ export function run(base: usize, tid: i32): void {
   const rev = ctrl(base, C_REV); const threads = ctrl(base, C_THREADS);
   const x = <usize>ctrl(base, C_X); const wih = <usize>ctrl(base, C_WIH); const whh = <usize>ctrl(base, C_WHH);
   const bias = <usize>ctrl(base, C_BIAS); const whr = <usize>ctrl(base, C_WHR); const h0 = <usize>ctrl(base, C_H0);
-  const c = <usize>ctrl(base, C_C); const pre = <usize>ctrl(base, C_PRE); const hc = <usize>ctrl(base, C_HC);
+  const c = <usize>ctrl(base, C_C); const sums = <usize>ctrl(base, C_SUMS); const hc = <usize>ctrl(base, C_HC);
   const y = <usize>ctrl(base, C_Y); const bar = base + (<usize>C_BAR << 2);
   const panels = Hp >> 2;
   const G = Hp << 2;
@@ -220,32 +241,31 @@ export function run(base: usize, tid: i32): void {
   const g1 = shareLo(panels, tid + 1, threads);
   const q0 = shareLo(PQ, tid, threads);
   const q1 = shareLo(PQ, tid + 1, threads);
-  // The input projection of every step, plus both biases.
-  gemm(x, I, L * N, wih, I, g0, g1, bias, 16, 0, pre, G, false, 0, 0);
-  // Each thread reads only its own panels of pre and c below: no barrier needed yet.
+  // Each thread reads and writes only its own panels of the gate sums and of c below: a barrier
+  // is needed only once h is complete.
   let prev = h0;
   for (let s = 0; s < L; s++) {
     const t = rev ? L - 1 - s : s;
     const yt = y + (<usize>(t * N * S) << 2);
+    const xt = x + (<usize>(t * N * I) << 2);
     const cellOut = PQ ? hc : yt;
     const cellStride = PQ ? Hp : S;
-    const pt = pre + (<usize>(t * N * G) << 2);
     if (N == 1) {
-      // Batch 1: gate sums first, in place over pre[t] (each panel reads and writes only its own
-      // 16 floats), then the gate math over the thread's panels: independent iterations, so the
-      // long σ/tanh dependency chains of consecutive panels overlap (~6% on W2; slower for N ≥ 2).
-      gemm(prev, S, 1, whh, S, g0, g1, pt, 16, G, pt, G, false, 0, 0);
+      // Batch 1: gate sums (b + x·W_ihᵀ + h·W_hhᵀ) into the scratch row first, then the gate math
+      // over the thread's panels: independent iterations, so the long σ/tanh dependency chains of
+      // consecutive panels overlap (faster on W2; slower for N ≥ 2).
+      gemm(xt, I, wih, I, prev, S, whh, S, 1, g0, g1, bias, 16, 0, sums, G, false, 0, 0);
       for (let p = g0; p < g1; p++) {
-        const gp = pt + (<usize>(p * 16) << 2);
+        const gp = sums + (<usize>(p * 16) << 2);
         cell(v128.load(gp), v128.load(gp, 16), v128.load(gp, 32), v128.load(gp, 48), c + (<usize>(p * 4) << 2),
           cellOut + (<usize>(p * 4) << 2));
       }
     } else {
-      gemm(prev, S, N, whh, S, g0, g1, pt, 16, G, cellOut, cellStride, true, c, Hp);
+      gemm(xt, I, wih, I, prev, S, whh, S, N, g0, g1, bias, 16, 0, cellOut, cellStride, true, c, Hp);
     }
     barrier(bar, threads);
     if (PQ) {
-      gemm(hc, Hp, N, whr, Hp, q0, q1, ZEROS, 0, 0, yt, S, false, 0, 0);
+      gemm(hc, Hp, whr, Hp, 0, 0, 0, 0, N, q0, q1, ZEROS, 0, 0, yt, S, false, 0, 0);
       barrier(bar, threads);
     }
     prev = yt;

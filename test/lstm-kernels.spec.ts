@@ -171,8 +171,8 @@ describeEachBackend('the wasm SIMD kernel on several threads (Node; one thread i
     const packed = [I, P].map((In) => bytes(4 * Hp * In) + bytes(4 * Hp * S) + bytes(4 * Hp) + bytes(S * Hp))
       .reduce((a, b) => a + b, 0);
     expect(stats.live).to.equal(packed);
-    // A call adds x, h_0, c, the L·N·4·Hp projection, o·tanh(c) and the output (or, while packing, the raw weights).
-    const scratch = bytes(L * N * Math.max(I, P)) + bytes(N * S) + bytes(N * Hp) + bytes(L * N * 4 * Hp) + bytes(N * Hp) + bytes(L * N * S);
+    // A call adds x, h_0, c, one step's N·4·Hp gate sums, o·tanh(c) and the output (or, while packing, the raw weights).
+    const scratch = bytes(L * N * Math.max(I, P)) + bytes(N * S) + bytes(N * Hp) + bytes(N * 4 * Hp) + bytes(N * Hp) + bytes(L * N * S);
     expect(stats.peak).to.be.at.most(packed + Math.max(scratch, bytes(4 * H * P) * 2 + bytes(4 * H) * 2 + bytes(P * H)));
     torch.set_num_threads(threads);
     x.dispose();

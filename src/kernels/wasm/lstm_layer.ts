@@ -102,7 +102,7 @@ function forward(rt: Runtime, b: WasmBackendLike, inputs: Record<string, tf.Tens
   const S = PQ ? PQ * 16 : Hp;
   const w = packed(rt, b, inputs, H, I, P, Hp, S, PQ);
   const at = {
-    X: rt.alloc(L * N * I), H0: rt.alloc(N * S), C: rt.alloc(N * Hp), PRE: rt.alloc(L * N * 4 * Hp),
+    X: rt.alloc(L * N * I), H0: rt.alloc(N * S), C: rt.alloc(N * Hp), SUMS: rt.alloc(N * 4 * Hp),
     HC: rt.alloc(N * Hp), Y: rt.alloc(L * N * S), WIH: w.wih, WHH: w.whh, BIAS: w.bias, WHR: w.whr,
   };
   const f32 = rt.f32();
@@ -124,7 +124,7 @@ function forward(rt: Runtime, b: WasmBackendLike, inputs: Record<string, tf.Tens
   getRows(out, at.Y + (reverse ? 0 : (L - 1) * N * S * 4), N, S, P, b.typedArrayFromHeap(h));
   const cn = b.makeOutput([N, H], 'float32');
   getRows(out, at.C, N, Hp, H, b.typedArrayFromHeap(cn));
-  for (const ptr of [at.X, at.H0, at.C, at.PRE, at.HC, at.Y]) rt.free(ptr);
+  for (const ptr of [at.X, at.H0, at.C, at.SUMS, at.HC, at.Y]) rt.free(ptr);
   return [y, h, cn];
 }
 
