@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayerWeights } from '../../functional/lstm.js';
 import { gemmNT } from './lstm_math.js';
-import { layerSteps, packShare, type Share, type StepTape } from './lstm_steps.js';
+import { type LayerDims, layerSteps, type Share, type StepTape } from './lstm_steps.js';
 import { ShareCache, shareDoubles } from './share_cache.js';
-import { parallelLayerForward } from './lstm_parallel.js';
+import { packThreadShare, parallelLayerForward } from './lstm_parallel.js';
 
 /** One LSTM layer in one direction as a single kernel: torch's CPU loop, fused. */
 export const TorchLSTMLayer = 'TorchLSTMLayer';
@@ -19,11 +19,11 @@ let registered = false;
 
 /**
  * Registers the fused layer for the `cpu` backend and its gradient. The forward is one pass in
- * plain JavaScript over the weights in torch's layout, with no per-step tensors: the input projection
- * for all steps first, then per step `gates = (h·W_hhᵀ + b_hh) + pre[t]` accumulated in double,
- * the gate math, and the projection; h and c are rounded to float32 each step like torch's. In
- * Node it runs on torch.get_num_threads() worker threads when a step is large enough
- * (lstm_parallel.ts), with the same results.
+ * plain JavaScript over weights packed once per weight data (lstm_steps.ts), with no per-step
+ * tensors: per step `gates = (b_hh + h·W_hhᵀ) + (b_ih + x·W_ihᵀ)`, each sum accumulated in double
+ * and rounded to float32, the gate math, and the projection; h and c are rounded to float32 each
+ * step like torch's. In Node it runs on torch.get_num_threads() worker threads when a step is
+ * large enough (lstm_parallel.ts), with the same results.
  */
 function register(): void {
   if (registered) return;
@@ -66,7 +66,7 @@ export function registerLayerGradient(): void {
       const [L, N, I] = x!.shape as [number, number, number];
       const H = wIh!.shape[0]! / 4;
       const P = wHh!.shape[1]!;
-      const d: Dims = { L, N, I, H, P, reverse: Boolean((attrs as { reverse: boolean }).reverse) };
+      const d: LayerDims = { L, N, I, H, P, reverse: Boolean((attrs as { reverse: boolean }).reverse) };
       const g = layerBackward(data(x!)!, data(h0!)!, data(c0!)!, data(wIh!), data(wHh!)!, data(bIh!), data(bHh!),
         data(wHr!), dOut!, dH!, dC!, d);
       const grad = (v: Float32Array | null, like: tf.Tensor) => () => (v ? tf.tensor(v, like.shape) : tf.zerosLike(like));
@@ -78,8 +78,6 @@ export function registerLayerGradient(): void {
   });
 }
 
-interface Dims { L: number; N: number; I: number; H: number; P: number; reverse: boolean }
-
 /**
  * Backpropagation through time for one layer: recomputes the forward with a tape, then walks
  * the steps backwards. Returns the gradients of every input (b: the shared gate-bias gradient,
@@ -87,7 +85,7 @@ interface Dims { L: number; N: number; I: number; H: number; P: number; reverse:
  */
 export function layerBackward(x: Float32Array, h0: Float32Array, c0: Float32Array, wIh: Float32Array | null,
   wHh: Float32Array, bIh: Float32Array | null, bHh: Float32Array | null, wHr: Float32Array | null,
-  dOut: Float32Array, dHn: Float32Array, dCn: Float32Array, d: Dims) {
+  dOut: Float32Array, dHn: Float32Array, dCn: Float32Array, d: LayerDims) {
   const { L, N, I, H, P } = d;
   const G = 4 * H;
   const LN = L * N;
@@ -172,11 +170,11 @@ const singleCache = new ShareCache(32, 16 * 1024 * 1024);
  * copies, packed afresh).
  */
 export function layerForward(x: Float32Array, h0: Float32Array, c0: Float32Array, wIh: Float32Array | null,
-  wHh: Float32Array, bIh: Float32Array | null, bHh: Float32Array | null, wHr: Float32Array | null, d: Dims,
+  wHh: Float32Array, bIh: Float32Array | null, bHh: Float32Array | null, wHr: Float32Array | null, d: LayerDims,
   tape?: StepTape) {
   const { L, N, I, H, P } = d;
   const arrays = [wIh, wHh, bIh, bHh, wHr] as const;
-  const pack = () => packShare(wIh ?? new Float32Array(0), wHh, bIh, bHh, wHr, wIh ? I : 0, H, P, 0, H, 0, wHr ? P : 0);
+  const pack = () => packThreadShare(wIh ?? new Float32Array(0), wHh, bIh, bHh, wHr, wIh ? I : 0, H, P, 0, 1);
   let share: Share;
   if (tape) {
     share = pack();

@@ -1,5 +1,5 @@
 import { requestedThreadCount, startWorkers, workerThreads } from '../node_workers.js';
-import { cellStep, doubles, gemmPacked, gemvPacked, layerSteps, packRows, packShare, type Share } from './lstm_steps.js';
+import { cellStep, doubles, gemmPacked, gemvPacked, type LayerDims, layerSteps, packRows, packShare, type Share } from './lstm_steps.js';
 import { ShareCache, shareDoubles } from './share_cache.js';
 
 /*
@@ -45,6 +45,18 @@ function barrier(ctrl: Int32Array, threads: number): void {
   }
 }
 
+/**
+ * Packs thread tid's share of `threads`: units [H·tid/threads, H·(tid+1)/threads) and, with a
+ * projection, outputs likewise of P (the single-threaded forward is share 0 of 1; the caller,
+ * tid 0, and every worker of a pool split the same way).
+ */
+export function packThreadShare(wIh: Float32Array, wHh: Float32Array, bIh: Float32Array | null, bHh: Float32Array | null,
+  wHr: Float32Array | null, I: number, H: number, P: number, tid: number, threads: number): Share {
+  const part = (n: number, t: number) => Math.floor((n * t) / threads);
+  return packShare(wIh, wHh, bIh, bHh, wHr, I, H, P, part(H, tid), part(H, tid + 1),
+    wHr ? part(P, tid) : 0, wHr ? part(P, tid + 1) : 0);
+}
+
 /** Thread tid's share of the job's weights: packed from the buffer on a FRESH job (and kept in `shares`). */
 function threadShare(ctrl: Int32Array, f32: Float32Array, tid: number, shares: Map<number, Share>): Share {
   const id = ctrl[K.SHARE]!;
@@ -56,11 +68,8 @@ function threadShare(ctrl: Int32Array, f32: Float32Array, tid: number, shares: M
   const I = ctrl[K.I]!; const H = ctrl[K.H]!; const P = ctrl[K.P]!; const threads = ctrl[K.THREADS]!;
   const G = 4 * H;
   const view = (at: number, n: number) => f32.subarray(ctrl[at]!, ctrl[at]! + n);
-  const hasProj = ctrl[K.HAS_WHR] === 1;
-  const s = packShare(view(K.WIH, G * I), view(K.WHH, G * P), ctrl[K.HAS_BIH] ? view(K.BIH, G) : null,
-    ctrl[K.HAS_BHH] ? view(K.BHH, G) : null, hasProj ? view(K.WHR, P * H) : null, I, H, P,
-    Math.floor((H * tid) / threads), Math.floor((H * (tid + 1)) / threads),
-    hasProj ? Math.floor((P * tid) / threads) : 0, hasProj ? Math.floor((P * (tid + 1)) / threads) : 0);
+  const s = packThreadShare(view(K.WIH, G * I), view(K.WHH, G * P), ctrl[K.HAS_BIH] ? view(K.BIH, G) : null,
+    ctrl[K.HAS_BHH] ? view(K.BHH, G) : null, ctrl[K.HAS_WHR] ? view(K.WHR, P * H) : null, I, H, P, tid, threads);
   shares.set(id, s);
   return s;
 }
@@ -79,7 +88,7 @@ const { ctrl, port, tid } = workerData;
 const K = ${JSON.stringify(K)};
 const SPIN = ${SPIN};
 const __name = (f) => f; // esbuild's keepNames helper, when the functions below came through tsx
-${[doubles, packRows, packShare, gemmPacked, gemvPacked, cellStep, layerSteps, barrier, threadShare, runThread]
+${[doubles, packRows, packShare, gemmPacked, gemvPacked, cellStep, layerSteps, barrier, packThreadShare, threadShare, runThread]
     .map((f) => f.toString()).join('\n')}
 let f32 = null;
 const shares = new Map();
@@ -135,8 +144,8 @@ export function cpuPoolSize(): number {
 const WORKER_FAILED = 'the cpu LSTM kernel failed on a worker thread; the thread pool was stopped';
 
 /**
- * For tests: posts `message` to every worker of the running pool, which takes it as its data
- * buffer at the next job (something other than a buffer makes that job fail there).
+ * For tests: posts `message` to every worker of the running pool, which reads it at the next job
+ * (something other than a data buffer or a list of ids to drop makes that job fail there).
  */
 export function postToCpuWorkers(message: unknown): void {
   for (const port of pool?.ports ?? []) port.postMessage(message);
@@ -183,16 +192,13 @@ function dataOf(p: Pool, floats: number): void {
   for (const port of p.ports) port.postMessage(p.data);
 }
 
-/** The cpu kernel's layer sizes. */
-export interface ParallelDims { L: number; N: number; I: number; H: number; P: number; reverse: boolean }
-
 /**
  * layerForward on `torch.get_num_threads()` threads, or null where that is one thread, the work
  * per step is too small to split, or worker threads are unavailable (browsers): the caller then
  * runs the single-threaded layerForward, which gives the same bits.
  */
 export function parallelLayerForward(x: Float32Array, h0: Float32Array, c0: Float32Array, wIh: Float32Array | null,
-  wHh: Float32Array, bIh: Float32Array | null, bHh: Float32Array | null, wHr: Float32Array | null, d: ParallelDims):
+  wHh: Float32Array, bIh: Float32Array | null, bHh: Float32Array | null, wHr: Float32Array | null, d: LayerDims):
   { out: Float32Array; h: Float32Array; c: Float32Array } | null {
   const { L, N, I, H, P } = d;
   const G = 4 * H;
@@ -210,8 +216,7 @@ export function parallelLayerForward(x: Float32Array, h0: Float32Array, c0: Floa
   let entry = p.cache.get(arrays, threads);
   const fresh = !entry;
   if (!entry) {
-    const share = packShare(wIh ?? new Float32Array(0), wHh, bIh, bHh, wHr, wIh ? I : 0, H, P, 0, Math.floor(H / threads),
-      0, wHr ? Math.floor(P / threads) : 0);
+    const share = packThreadShare(wIh ?? new Float32Array(0), wHh, bIh, bHh, wHr, wIh ? I : 0, H, P, 0, threads);
     entry = p.cache.add(arrays, threads, share, shareDoubles(share) * threads);
   }
   let top = 0;

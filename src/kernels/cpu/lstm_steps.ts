@@ -21,6 +21,9 @@ export interface Share {
   bih: number[]; bhh: number[];
 }
 
+/** A layer's sizes: L steps, N rows, I inputs, H units, P outputs (H, or proj_size); `reverse` walks the steps backwards. */
+export interface LayerDims { L: number; N: number; I: number; H: number; P: number; reverse: boolean }
+
 /** What the backward pass keeps of each step (single-threaded forward only). */
 export interface StepTape {
   act: Float32Array;    // (L, N, 4H): σ(i), σ(f), tanh(g), σ(o)
