@@ -25,7 +25,7 @@ const C_S: i32 = 4;        // stride of h / output rows (floats)
 const C_PQ: i32 = 5;       // projection panels (0: no projection)
 const C_REV: i32 = 6;      // 1: walk the steps backwards
 const C_THREADS: i32 = 7;  // threads taking part in this run
-const C_X: i32 = 8;        // x (L, N, I)
+const C_X: i32 = 8;        // x (L, N, I), rows XS floats apart
 const C_WIH: i32 = 9;      // packed W_ihᵀ: Hp/4 panels of I·16
 const C_WHH: i32 = 10;     // packed W_hhᵀ: Hp/4 panels of S·16 (rows ≥ the real width are zero)
 const C_BIAS: i32 = 11;    // packed b_ih + b_hh: Hp/4 panels of 16
@@ -36,6 +36,7 @@ const C_SUMS: i32 = 15;    // scratch (N, 4·Hp): a step's gate sums (batch 1)
 const C_HC: i32 = 16;      // scratch (N, Hp): o·tanh(c) before the projection
 const C_Y: i32 = 17;       // output (L, N, S); its last written step is h_n
 const C_BAR: i32 = 18;     // barrier: two i32 (arrivals, generation)
+const C_XS: i32 = 20;      // stride of x rows (floats, ≥ I): a previous layer's output rows are S apart
 
 const SPIN: i32 = 50000;
 const C_ABORT: i32 = 27;  // set by a worker whose run failed: barriers stop waiting
@@ -232,7 +233,7 @@ function gemm(a: usize, lda: i32, w: usize, ka: i32, b: usize, ldb: i32, v: usiz
 export function run(base: usize, tid: i32): void {
   const L = ctrl(base, C_L); const N = ctrl(base, C_N); const I = ctrl(base, C_I);
   const Hp = ctrl(base, C_HP); const S = ctrl(base, C_S); const PQ = ctrl(base, C_PQ);
-  const rev = ctrl(base, C_REV); const threads = ctrl(base, C_THREADS);
+  const rev = ctrl(base, C_REV); const threads = ctrl(base, C_THREADS); const XS = ctrl(base, C_XS);
   const x = <usize>ctrl(base, C_X); const wih = <usize>ctrl(base, C_WIH); const whh = <usize>ctrl(base, C_WHH);
   const bias = <usize>ctrl(base, C_BIAS); const whr = <usize>ctrl(base, C_WHR); const h0 = <usize>ctrl(base, C_H0);
   const c = <usize>ctrl(base, C_C); const sums = <usize>ctrl(base, C_SUMS); const hc = <usize>ctrl(base, C_HC);
@@ -249,21 +250,21 @@ export function run(base: usize, tid: i32): void {
   for (let s = 0; s < L; s++) {
     const t = rev ? L - 1 - s : s;
     const yt = y + (<usize>(t * N * S) << 2);
-    const xt = x + (<usize>(t * N * I) << 2);
+    const xt = x + (<usize>(t * N * XS) << 2);
     const cellOut = PQ ? hc : yt;
     const cellStride = PQ ? Hp : S;
     if (N == 1) {
       // Batch 1: gate sums (b + x·W_ihᵀ + h·W_hhᵀ) into the scratch row first, then the gate math
       // over the thread's panels: independent iterations, so the long σ/tanh dependency chains of
       // consecutive panels overlap (faster on W2; slower for N ≥ 2).
-      gemm(xt, I, wih, I, prev, S, whh, S, 1, g0, g1, bias, 16, 0, sums, G, false, 0, 0);
+      gemm(xt, XS, wih, I, prev, S, whh, S, 1, g0, g1, bias, 16, 0, sums, G, false, 0, 0);
       for (let p = g0; p < g1; p++) {
         const gp = sums + (<usize>(p * 16) << 2);
         cell(v128.load(gp), v128.load(gp, 16), v128.load(gp, 32), v128.load(gp, 48), c + (<usize>(p * 4) << 2),
           cellOut + (<usize>(p * 4) << 2));
       }
     } else {
-      gemm(xt, I, wih, I, prev, S, whh, S, N, g0, g1, bias, 16, 0, cellOut, cellStride, true, c, Hp);
+      gemm(xt, XS, wih, I, prev, S, whh, S, N, g0, g1, bias, 16, 0, cellOut, cellStride, true, c, Hp);
     }
     barrier(bar, threads);
     if (PQ) {

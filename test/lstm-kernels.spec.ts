@@ -43,7 +43,7 @@ describeEachBackend('fused LSTM kernels: which one runs, and gradients through t
 
   it('while a gradient is recorded, the forward takes the differentiable path and gives the same output', async () => {
     torch.manual_seed(0);
-    const m = new nn.LSTM(3, 4);
+    const m = new nn.LSTM(3, 4, { num_layers: 2 });
     const x = tf.randomNormal([6, 2, 3]);
     await expectNoLeak(async () => {
       const [plain, hc] = m.forward(x);
@@ -58,7 +58,7 @@ describeEachBackend('fused LSTM kernels: which one runs, and gradients through t
       const b = (await taped!.data()) as Float32Array;
       const worst = a.reduce((w, v, i) => Math.max(w, Math.abs(v - b[i]!)), 0);
       expect(worst).to.be.at.most(1e-6);
-      expect(Object.keys(grads).length).to.equal(4);
+      expect(Object.keys(grads).length).to.equal(8);
       tf.dispose([plain, ...hc, taped!, value, ...Object.values(grads)]);
     });
     x.dispose();
@@ -130,6 +130,86 @@ describeEachBackend('the wasm SIMD kernel on several threads (Node; one thread i
     });
   }
 
+  const STACK_CASES: [string, { num_layers: number; proj_size?: number; batch_first?: boolean; bias?: boolean }, number, number, number][] = [
+    ['2 layers', { num_layers: 2 }, 17, 40, 16],
+    ['3 layers, H 10 (padded units), proj_size 3, batch_first', { num_layers: 3, proj_size: 3, batch_first: true }, 7, 10, 5],
+    ['3 layers, no biases, H 38', { num_layers: 3, bias: false }, 6, 38, 9],
+  ];
+  for (const [name, opts, I, H, N] of STACK_CASES) {
+    it(`${name}: a unidirectional stack is one TorchLSTMStack call, bit for bit its layers run one by one, on 1 and 3 threads`, async () => {
+      torch.manual_seed(4);
+      const m = new nn.LSTM(I, H, opts).eval();
+      const P = opts.proj_size || H;
+      const L = 6;
+      const x = tf.randomNormal(opts.batch_first ? [N, L, I] : [L, N, I]);
+      const h0 = tf.randomNormal([opts.num_layers, N, P]);
+      const c0 = tf.randomNormal([opts.num_layers, N, H]);
+      // The same layers as single-layer models, fed one after the other.
+      const sd = m.state_dict();
+      const layers = Array.from({ length: opts.num_layers }, (_, l) => {
+        const one = new nn.LSTM(l === 0 ? I : P, H, { ...opts, num_layers: 1 });
+        const mine = Object.fromEntries(Object.entries(sd).filter(([k]) => k.endsWith(`_l${l}`))
+          .map(([k, v]) => [k.replace(`_l${l}`, '_l0'), v]));
+        one.load_state_dict(mine);
+        return one.eval();
+      });
+      const threads0 = torch.get_num_threads();
+      try {
+        await expectNoLeak(async () => {
+          let y = x;
+          const hs: tf.Tensor[] = [];
+          const cs: tf.Tensor[] = [];
+          for (let l = 0; l < opts.num_layers; l++) {
+            const slice = (t: tf.Tensor) => tf.slice(t, [l, 0, 0], [1, -1, -1]);
+            const [h, c] = [slice(h0), slice(c0)];
+            const prof = await tf.profile(() => {
+              const [o, [hn, cn]] = layers[l]!.forward(y, [h, c]);
+              if (y !== x) y.dispose();
+              y = tf.keep(o);
+              hs.push(tf.keep(hn));
+              cs.push(tf.keep(cn));
+            });
+            expect(prof.kernelNames).to.include('TorchLSTMLayer');
+            tf.dispose([h, c]);
+          }
+          const [hAll, cAll] = [tf.concat(hs), tf.concat(cs)];
+          const expected = [await y.data(), await hAll.data(), await cAll.data()];
+          tf.dispose([y, hAll, cAll, ...hs, ...cs]);
+          for (const t of [1, 3]) {
+            torch.set_num_threads(t);
+            let got: Float32Array[] = [];
+            const prof = await tf.profile(async () => {
+              const [o, [hn, cn]] = m.forward(x, [h0, c0]);
+              got = [await o.data(), await hn.data(), await cn.data()] as Float32Array[];
+              tf.dispose([o, hn, cn]);
+            });
+            expect(prof.kernelNames).to.include('TorchLSTMStack');
+            expect(prof.kernelNames).to.not.include('TorchLSTMLayer');
+            for (let i = 0; i < 3; i++) expect(Array.from(got[i]!), `output ${i}, ${t} thread(s)`).to.deep.equal(Array.from(expected[i]!));
+          }
+        });
+      } finally {
+        torch.set_num_threads(threads0);
+      }
+      tf.dispose([x, h0, c0]);
+      layers.forEach((l) => l.dispose());
+      m.dispose();
+    });
+  }
+
+  it('a stack with dropout in training mode runs layer by layer (the mask goes between layers)', async () => {
+    torch.manual_seed(6);
+    const m = new nn.LSTM(5, 12, { num_layers: 2, dropout: 0.5 });
+    const x = tf.randomNormal([4, 3, 5]);
+    await expectNoLeak(async () => {
+      const prof = await tf.profile(() => { const [o, hc] = m.forward(x); tf.dispose([o, ...hc]); });
+      expect(prof.kernelNames).to.include('TorchLSTMLayer');
+      expect(prof.kernelNames).to.not.include('TorchLSTMStack');
+    });
+    x.dispose();
+    m.dispose();
+  });
+
   it('weights packed once are reused, and new weights (load_state_dict, a Variable assign) are packed anew', async () => {
     torch.manual_seed(5);
     const a = new nn.LSTM(6, 20);
@@ -171,8 +251,9 @@ describeEachBackend('the wasm SIMD kernel on several threads (Node; one thread i
     const packed = [I, P].map((In) => bytes(4 * Hp * In) + bytes(4 * Hp * S) + bytes(4 * Hp) + bytes(S * Hp))
       .reduce((a, b) => a + b, 0);
     expect(stats.live).to.equal(packed);
-    // A call adds x, h_0, c, one step's N·4·Hp gate sums, o·tanh(c) and the output (or, while packing, the raw weights).
-    const scratch = bytes(L * N * Math.max(I, P)) + bytes(N * S) + bytes(N * Hp) + bytes(N * 4 * Hp) + bytes(N * Hp) + bytes(L * N * S);
+    // A call adds x (for the second layer, the first one's output rows, S wide), h_0, c, one step's
+    // N·4·Hp gate sums, o·tanh(c) and the output (or, while packing, the raw weights).
+    const scratch = bytes(L * N * Math.max(I, S)) + bytes(N * S) + bytes(N * Hp) + bytes(N * 4 * Hp) + bytes(N * Hp) + bytes(L * N * S);
     expect(stats.peak).to.be.at.most(packed + Math.max(scratch, bytes(4 * H * P) * 2 + bytes(4 * H) * 2 + bytes(P * H)));
     torch.set_num_threads(threads);
     x.dispose();

@@ -3,6 +3,7 @@ import { splitColumns, unstack0 } from '../kernels/unstack.js';
 import { fusedLayerCpu } from '../kernels/cpu/lstm_layer.js';
 import { fusedLayerGpu } from '../kernels/lstm_cell_layer.js';
 import { fusedLayerWasm } from '../kernels/wasm/lstm_layer.js';
+import { fusedStackWasm } from '../kernels/wasm/lstm_stack.js';
 import type { LayerWeights } from './lstm.js';
 
 /**
@@ -35,6 +36,11 @@ export interface Algebra<T> {
   addScalar(a: T, s: tf.Scalar): T;
   /** A fused kernel for one whole layer and direction, or null where none applies. */
   fusedLayer?(x: T, h0: T, c0: T, w: LayerWeights<T>, reverse: boolean): { output: T; h: T; c: T } | null;
+  /**
+   * A fused kernel for a unidirectional stack of layers without dropout between them, forward
+   * only (h0, c0: (layers, N, ·)), or null where none applies.
+   */
+  fusedStack?(x: T, h0: T, c0: T, layers: readonly LayerWeights<T>[]): { output: T; h: T; c: T } | null;
 }
 
 /** Plain float32 tensors. */
@@ -61,4 +67,5 @@ export const real: Algebra<tf.Tensor> = {
   addScalar: (a, s) => tf.add(a, s),
   fusedLayer: (x, h0, c0, w, reverse) => fusedLayerCpu(x, h0, c0, w, reverse) ?? fusedLayerWasm(x, h0, c0, w, reverse)
     ?? fusedLayerGpu(x, h0, c0, w, reverse),
+  fusedStack: (x, h0, c0, layers) => fusedStackWasm(x, h0, c0, layers),
 };

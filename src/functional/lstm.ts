@@ -91,6 +91,10 @@ function recurrence<T>(alg: Algebra<T>, input: T, hx: [T, T], flat_weights: read
     return [options.batch_first ? alg.transpose(out, [1, 0, 2]) : out,
       empty([D * options.num_layers, 0, hOut]), empty([D * options.num_layers, 0, hCell])];
   }
+  if (D === 1 && options.num_layers > 1 && !(options.train && options.dropout > 0)) {
+    const r = alg.fusedStack?.(x, hx[0], hx[1], layers);
+    if (r) return [options.batch_first ? alg.transpose(r.output, [1, 0, 2]) : r.output, r.h, r.c];
+  }
   const hs: T[] = [];
   const cs: T[] = [];
   // One layer and direction: h_0/c_0 are reshapes of hx (no copy) instead of slices.

@@ -9,7 +9,7 @@ import { CTRL, getRuntime, type Runtime } from './simd_runtime.js';
  * heap into the kernel's memory, weights packed there by the kernel, outputs copied back.
  */
 
-interface WasmBackendLike {
+export interface WasmBackendLike {
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
   makeOutput(shape: number[], dtype: tf.DataType, memoryOffset?: number, values?: Float32Array): tf.TensorInfo;
 }
@@ -42,14 +42,34 @@ interface Packed {
 const CACHE_ENTRIES = 32;
 const CACHE_FLOATS = 64 * 1024 * 1024;
 
+/** One layer's sizes in the kernel: units padded to Hp (a multiple of 4), h rows S floats apart. */
+export interface KernelDims {
+  L: number; N: number; I: number; H: number; P: number;
+  Hp: number; S: number;
+  /** Projection panels of 16 columns (0: no projection). */
+  PQ: number;
+}
+
+/** The kernel's sizes for a layer with input (L, N, I) and these weights. */
+export function kernelDims(L: number, N: number, I: number, w: LayerInfos): KernelDims {
+  const H = w.w_ih.shape[0]! / 4;
+  const P = w.w_hh.shape[1]!;
+  const PQ = w.w_hr.shape[0] !== 0 ? Math.ceil(P / 16) : 0;
+  const Hp = Math.ceil(H / 4) * 4;
+  return { L, N, I, H, P, Hp, S: PQ ? PQ * 16 : Hp, PQ };
+}
+
+/** A layer's weights as kernel inputs (absent ones are empty tensors). */
+export interface LayerInfos { w_ih: tf.TensorInfo; w_hh: tf.TensorInfo; b_ih: tf.TensorInfo; b_hh: tf.TensorInfo; w_hr: tf.TensorInfo }
+
 /**
  * The packed weights for these inputs: from the cache when the same tensor data was packed
  * before (tfjs tensors are immutable; a changed Variable gets a new dataId), else packed now.
  */
-function packed(rt: Runtime, b: WasmBackendLike, inputs: Record<string, tf.TensorInfo>, H: number, I: number, P: number,
-  Hp: number, S: number, PQ: number): Packed {
-  const names = ['w_ih', 'w_hh', 'b_ih', 'b_hh', 'w_hr'];
-  const ids = names.map((n) => (inputs[n]!.shape[0] === 0 ? null : inputs[n]!.dataId as object));
+function packed(rt: Runtime, b: WasmBackendLike, inputs: LayerInfos, d: KernelDims): Packed {
+  const { H, I, P, Hp, S, PQ } = d;
+  const names = ['w_ih', 'w_hh', 'b_ih', 'b_hh', 'w_hr'] as const;
+  const ids = names.map((n) => (inputs[n].shape[0] === 0 ? null : inputs[n].dataId as object));
   const cache = rt.cache as Map<object, Packed>;
   const key = ids[1]!;
   const hit = cache.get(key);
@@ -61,8 +81,8 @@ function packed(rt: Runtime, b: WasmBackendLike, inputs: Record<string, tf.Tenso
   if (hit) drop(rt, key, hit);
   const p: Packed = { ids, wih: rt.alloc(4 * Hp * I), whh: rt.alloc(4 * Hp * S), bias: rt.alloc(4 * Hp),
     whr: PQ ? rt.alloc(PQ * 16 * Hp) : 0, floats: 4 * Hp * (I + S + 1) + PQ * 16 * Hp };
-  const raw = (name: string) => {
-    const src = b.typedArrayFromHeap(inputs[name]!);
+  const raw = (name: typeof names[number]) => {
+    const src = b.typedArrayFromHeap(inputs[name]);
     const at = rt.alloc(src.length);
     rt.f32().set(src, at >> 2);
     return at;
@@ -92,44 +112,68 @@ function drop(rt: Runtime, key: object, e: Packed): void {
   for (const at of [e.wih, e.whh, e.bias, e.whr]) if (at) rt.free(at);
 }
 
-function forward(rt: Runtime, b: WasmBackendLike, inputs: Record<string, tf.TensorInfo>, reverse: boolean): tf.TensorInfo[] {
-  const x = inputs['x']!;
-  const [L, N, I] = x.shape as [number, number, number];
-  const H = inputs['w_ih']!.shape[0]! / 4;
-  const P = inputs['w_hh']!.shape[1]!;
-  const PQ = inputs['w_hr']!.shape[0] !== 0 ? Math.ceil(P / 16) : 0;
-  const Hp = Math.ceil(H / 4) * 4;
-  const S = PQ ? PQ * 16 : Hp;
-  const w = packed(rt, b, inputs, H, I, P, Hp, S, PQ);
+/**
+ * Runs one layer in the kernel on input rows already in its memory (byte offset `xPtr`, rows
+ * `xStride` floats apart), from h_0 (N, P) and c_0 (N, H). Returns the byte offsets of the
+ * output (L, N, S) and of c_n (N, Hp) in the kernel's memory: the caller reads and frees them.
+ */
+export function runLayer(rt: Runtime, b: WasmBackendLike, w: LayerInfos, d: KernelDims, xPtr: number, xStride: number,
+  h0: Float32Array, c0: Float32Array, reverse: boolean): { y: number; c: number } {
+  const { L, N, I, H, P, Hp, S, PQ } = d;
+  const p = packed(rt, b, w, d);
   const at = {
-    X: rt.alloc(L * N * I), H0: rt.alloc(N * S), C: rt.alloc(N * Hp), SUMS: rt.alloc(N * 4 * Hp),
-    HC: rt.alloc(N * Hp), Y: rt.alloc(L * N * S), WIH: w.wih, WHH: w.whh, BIAS: w.bias, WHR: w.whr,
+    X: xPtr, H0: rt.alloc(N * S), C: rt.alloc(N * Hp), SUMS: rt.alloc(N * 4 * Hp), HC: rt.alloc(N * Hp),
+    Y: rt.alloc(L * N * S), WIH: p.wih, WHH: p.whh, BIAS: p.bias, WHR: p.whr,
   };
   const f32 = rt.f32();
-  f32.set(b.typedArrayFromHeap(x), at.X >> 2);
-  setRows(f32, at.H0, b.typedArrayFromHeap(inputs['h0']!), N, P, S);
-  setRows(f32, at.C, b.typedArrayFromHeap(inputs['c0']!), N, H, Hp);
+  setRows(f32, at.H0, h0, N, P, S);
+  setRows(f32, at.C, c0, N, H, Hp);
   const i32 = rt.i32();
   const c = rt.base >> 2;
   i32[c + CTRL.L] = L; i32[c + CTRL.N] = N; i32[c + CTRL.I] = I; i32[c + CTRL.HP] = Hp; i32[c + CTRL.S] = S;
-  i32[c + CTRL.PQ] = PQ; i32[c + CTRL.REV] = reverse ? 1 : 0;
+  i32[c + CTRL.PQ] = PQ; i32[c + CTRL.REV] = reverse ? 1 : 0; i32[c + CTRL.XS] = xStride;
   for (const [name, ptr] of Object.entries(at)) i32[c + CTRL[name as keyof typeof at]] = ptr;
   const macs = N * 4 * Hp * S;
   rt.run(Math.max(1, Math.min(rt.threads, Hp / 4, Math.floor(macs / MIN_MACS_PER_THREAD))));
-  // Outputs are written straight into tfjs's heap (no intermediate arrays).
-  const out = rt.f32();
-  const y = b.makeOutput([L, N, P], 'float32');
-  getRows(out, at.Y, L * N, S, P, b.typedArrayFromHeap(y));
-  const h = b.makeOutput([N, P], 'float32');
-  getRows(out, at.Y + (reverse ? 0 : (L - 1) * N * S * 4), N, S, P, b.typedArrayFromHeap(h));
-  const cn = b.makeOutput([N, H], 'float32');
-  getRows(out, at.C, N, Hp, H, b.typedArrayFromHeap(cn));
-  for (const ptr of [at.X, at.H0, at.C, at.SUMS, at.HC, at.Y]) rt.free(ptr);
+  for (const ptr of [at.H0, at.SUMS, at.HC]) rt.free(ptr);
+  return { y: at.Y, c: at.C };
+}
+
+/**
+ * Copies a layer's results out of the kernel's memory (see runLayer): h_n (N, P) into `h`, c_n
+ * (N, H) into `c`, and the output (L, N, P) into `y` when given.
+ */
+export function readLayer(rt: Runtime, d: KernelDims, r: { y: number; c: number }, reverse: boolean,
+  h: Float32Array, c: Float32Array, y?: Float32Array): void {
+  const { L, N, H, P, Hp, S } = d;
+  const f32 = rt.f32();
+  if (y) getRows(f32, r.y, L * N, S, P, y);
+  getRows(f32, r.y + (reverse ? 0 : (L - 1) * N * S * 4), N, S, P, h);
+  getRows(f32, r.c, N, Hp, H, c);
+}
+
+function forward(rt: Runtime, b: WasmBackendLike, inputs: Record<string, tf.TensorInfo>, reverse: boolean): tf.TensorInfo[] {
+  const x = inputs['x']!;
+  const [L, N, I] = x.shape as [number, number, number];
+  const w = inputs as unknown as LayerInfos;
+  const d = kernelDims(L, N, I, w);
+  const xPtr = rt.alloc(L * N * I);
+  rt.f32().set(b.typedArrayFromHeap(x), xPtr >> 2);
+  const r = runLayer(rt, b, w, d, xPtr, I, b.typedArrayFromHeap(inputs['h0']!), b.typedArrayFromHeap(inputs['c0']!), reverse);
+  rt.free(xPtr);
+  // Outputs are written straight into tfjs's heap (no intermediate arrays); views are taken once
+  // every output exists (an allocation may grow the heap).
+  const y = b.makeOutput([L, N, d.P], 'float32');
+  const h = b.makeOutput([N, d.P], 'float32');
+  const cn = b.makeOutput([N, d.H], 'float32');
+  readLayer(rt, d, r, reverse, b.typedArrayFromHeap(h), b.typedArrayFromHeap(cn), b.typedArrayFromHeap(y));
+  rt.free(r.y);
+  rt.free(r.c);
   return [y, h, cn];
 }
 
 /** Writes `rows` rows of `width` floats into the memory at byte offset `dst` with row stride `stride`. */
-function setRows(f32: Float32Array, dst: number, src: Float32Array, rows: number, width: number, stride: number): void {
+export function setRows(f32: Float32Array, dst: number, src: Float32Array, rows: number, width: number, stride: number): void {
   if (width === stride) { f32.set(src, dst >> 2); return; }
   const d = dst >> 2;
   f32.fill(0, d, d + rows * stride);
@@ -137,7 +181,7 @@ function setRows(f32: Float32Array, dst: number, src: Float32Array, rows: number
 }
 
 /** Copies `rows` rows of `width` floats with row stride `stride` from byte offset `src` into `dst`. */
-function getRows(f32: Float32Array, src: number, rows: number, stride: number, width: number, dst: Float32Array): void {
+export function getRows(f32: Float32Array, src: number, rows: number, stride: number, width: number, dst: Float32Array): void {
   const s = src >> 2;
   if (width === stride) { dst.set(f32.subarray(s, s + rows * width)); return; }
   for (let r = 0; r < rows; r++) dst.set(f32.subarray(s + r * stride, s + r * stride + width), r * width);
