@@ -106,7 +106,7 @@ async function main(): Promise<void> {
     log(`ceilings not measured: ${(e as Error).message.split('\n')[0]}`);
   }
   const backends = await tfjsBackends();
-  log(`tfjs backends: ${backends.map((b) => `${b.name} (${b.available ? b.note : b.note})`).join('; ')}`);
+  log(`tfjs backends: ${backends.map((b) => `${b.name} (${b.note})`).join('; ')}`);
   const rows: Row[] = [];
   const refMaxAbs: Record<string, number> = {};
   for (const w of workloads) {
