@@ -197,6 +197,23 @@ describeEachBackend('the wasm SIMD kernel on several threads (Node; one thread i
     });
   }
 
+  it('the first forwards of a fresh process (baseline-compiled kernel, threads starting) give the bits of later ones', async function () {
+    if (!IN_NODE) this.skip();
+    this.timeout(120_000);
+    // A kernel change that once raced only while V8 ran its baseline code corrupted the first
+    // forward of a process in 30-50% of runs: three fresh processes, W1-sized, 2 threads.
+    const { execFile } = await import('node:child_process');
+    const run1 = () => new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, ['--conditions=source', '--import', 'tsx', 'test/helpers/first-forward.ts'],
+        { timeout: 60_000 }, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)));
+    });
+    for (let i = 0; i < 3; i++) {
+      const r = JSON.parse((await run1()).trim().split('\n').pop()!) as Record<string, unknown>;
+      expect(r, `process ${i}`).to.deep.include({ stack: true, layer: true, threads: 2 });
+      expect(r.build).to.equal(process.env.TFJS_TORCH_WASM_BUILD === 'relaxed-simd' ? 'relaxed-simd' : 'simd');
+    }
+  });
+
   it('a stack with dropout in training mode runs layer by layer (the mask goes between layers)', async () => {
     torch.manual_seed(6);
     const m = new nn.LSTM(5, 12, { num_layers: 2, dropout: 0.5 });
