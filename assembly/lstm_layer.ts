@@ -34,9 +34,10 @@ const C_H0: i32 = 13;      // h_0 (N, S)
 const C_C: i32 = 14;       // c (N, Hp): c_0 in, c_n out
 const C_SUMS: i32 = 15;    // scratch (N, 4·Hp): a step's gate sums (batch 1)
 const C_HC: i32 = 16;      // scratch (N, Hp): o·tanh(c) before the projection
-const C_Y: i32 = 17;       // output (L, N, S); its last written step is h_n
+const C_Y: i32 = 17;       // output (L, N, ·), rows YS floats apart (S used); its last written step is h_n
 const C_BAR: i32 = 18;     // barrier: two i32 (arrivals, generation)
 const C_XS: i32 = 20;      // stride of x rows (floats, ≥ I): a previous layer's output rows are S apart
+const C_YS: i32 = 21;      // stride of output rows (floats, ≥ S): both directions of a layer share rows
 
 const SPIN: i32 = 50000;
 const C_ABORT: i32 = 27;  // set by a worker whose run failed: barriers stop waiting
@@ -234,6 +235,7 @@ export function run(base: usize, tid: i32): void {
   const L = ctrl(base, C_L); const N = ctrl(base, C_N); const I = ctrl(base, C_I);
   const Hp = ctrl(base, C_HP); const S = ctrl(base, C_S); const PQ = ctrl(base, C_PQ);
   const rev = ctrl(base, C_REV); const threads = ctrl(base, C_THREADS); const XS = ctrl(base, C_XS);
+  const YS = ctrl(base, C_YS);
   const x = <usize>ctrl(base, C_X); const wih = <usize>ctrl(base, C_WIH); const whh = <usize>ctrl(base, C_WHH);
   const bias = <usize>ctrl(base, C_BIAS); const whr = <usize>ctrl(base, C_WHR); const h0 = <usize>ctrl(base, C_H0);
   const c = <usize>ctrl(base, C_C); const sums = <usize>ctrl(base, C_SUMS); const hc = <usize>ctrl(base, C_HC);
@@ -247,31 +249,33 @@ export function run(base: usize, tid: i32): void {
   // Each thread reads and writes only its own panels of the gate sums and of c below: a barrier
   // is needed only once h is complete.
   let prev = h0;
+  let ldp = S; // h_0's rows are S apart, the output's YS
   for (let s = 0; s < L; s++) {
     const t = rev ? L - 1 - s : s;
-    const yt = y + (<usize>(t * N * S) << 2);
+    const yt = y + (<usize>(t * N * YS) << 2);
     const xt = x + (<usize>(t * N * XS) << 2);
     const cellOut = PQ ? hc : yt;
-    const cellStride = PQ ? Hp : S;
+    const cellStride = PQ ? Hp : YS;
     if (N == 1) {
       // Batch 1: gate sums (b + x·W_ihᵀ + h·W_hhᵀ) into the scratch row first, then the gate math
       // over the thread's panels: independent iterations, so the long σ/tanh dependency chains of
       // consecutive panels overlap (faster on W2; slower for N ≥ 2).
-      gemm(xt, XS, wih, I, prev, S, whh, S, 1, g0, g1, bias, 16, 0, sums, G, false, 0, 0);
+      gemm(xt, XS, wih, I, prev, ldp, whh, S, 1, g0, g1, bias, 16, 0, sums, G, false, 0, 0);
       for (let p = g0; p < g1; p++) {
         const gp = sums + (<usize>(p * 16) << 2);
         cell(v128.load(gp), v128.load(gp, 16), v128.load(gp, 32), v128.load(gp, 48), c + (<usize>(p * 4) << 2),
           cellOut + (<usize>(p * 4) << 2));
       }
     } else {
-      gemm(xt, XS, wih, I, prev, S, whh, S, N, g0, g1, bias, 16, 0, cellOut, cellStride, true, c, Hp);
+      gemm(xt, XS, wih, I, prev, ldp, whh, S, N, g0, g1, bias, 16, 0, cellOut, cellStride, true, c, Hp);
     }
     barrier(bar, threads);
     if (PQ) {
-      gemm(hc, Hp, whr, Hp, 0, 0, 0, 0, N, q0, q1, ZEROS, 0, 0, yt, S, false, 0, 0);
+      gemm(hc, Hp, whr, Hp, 0, 0, 0, 0, N, q0, q1, ZEROS, 0, 0, yt, YS, false, 0, 0);
       barrier(bar, threads);
     }
     prev = yt;
+    ldp = YS;
   }
 }
 

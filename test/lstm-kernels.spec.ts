@@ -7,7 +7,7 @@ import { describeEachBackend, expectNoLeak } from './helpers/backends.js';
 
 /** The fused kernel each backend's forward runs (the fixture specs check their numbers). */
 const FUSED: Record<string, string> = {
-  cpu: 'TorchLSTMLayer', wasm: 'TorchLSTMLayer', webgpu: 'TorchLSTMCell', webgl: 'TorchLSTMCell',
+  cpu: 'TorchLSTMLayer', wasm: 'TorchLSTMStack', webgpu: 'TorchLSTMCell', webgl: 'TorchLSTMCell',
 };
 
 describeEachBackend('fused LSTM kernels: which one runs, and gradients through the reference path', (backend) => {
@@ -130,51 +130,69 @@ describeEachBackend('the wasm SIMD kernel on several threads (Node; one thread i
     });
   }
 
-  const STACK_CASES: [string, { num_layers: number; proj_size?: number; batch_first?: boolean; bias?: boolean }, number, number, number][] = [
+  const STACK_CASES: [string, { num_layers: number; bidirectional?: boolean; proj_size?: number; batch_first?: boolean; bias?: boolean },
+    number, number, number][] = [
     ['2 layers', { num_layers: 2 }, 17, 40, 16],
     ['3 layers, H 10 (padded units), proj_size 3, batch_first', { num_layers: 3, proj_size: 3, batch_first: true }, 7, 10, 5],
     ['3 layers, no biases, H 38', { num_layers: 3, bias: false }, 6, 38, 9],
+    ['1 layer, bidirectional', { num_layers: 1, bidirectional: true }, 9, 24, 6],
+    ['2 layers, bidirectional', { num_layers: 2, bidirectional: true }, 17, 40, 16],
+    ['3 layers, bidirectional, H 10 (padded halves), batch_first', { num_layers: 3, bidirectional: true, batch_first: true }, 7, 10, 5],
+    ['2 layers, bidirectional, proj_size 5, no biases', { num_layers: 2, bidirectional: true, proj_size: 5, bias: false }, 8, 12, 7],
   ];
   for (const [name, opts, I, H, N] of STACK_CASES) {
-    it(`${name}: a unidirectional stack is one TorchLSTMStack call, bit for bit its layers run one by one, on 1 and 3 threads`, async () => {
+    it(`${name}: one TorchLSTMStack call, bit for bit its layers and directions run one by one, on 1 and 3 threads`, async () => {
       torch.manual_seed(4);
       const m = new nn.LSTM(I, H, opts).eval();
       const P = opts.proj_size || H;
+      const D = opts.bidirectional ? 2 : 1;
       const L = 6;
       const x = tf.randomNormal(opts.batch_first ? [N, L, I] : [L, N, I]);
-      const h0 = tf.randomNormal([opts.num_layers, N, P]);
-      const c0 = tf.randomNormal([opts.num_layers, N, H]);
-      // The same layers as single-layer models, fed one after the other.
+      const h0 = tf.randomNormal([D * opts.num_layers, N, P]);
+      const c0 = tf.randomNormal([D * opts.num_layers, N, H]);
+      // Each layer and direction as a unidirectional single-layer model (TorchLSTMLayer); the
+      // backward direction runs on the time-reversed input and its output is reversed back.
       const sd = m.state_dict();
-      const layers = Array.from({ length: opts.num_layers }, (_, l) => {
-        const one = new nn.LSTM(l === 0 ? I : P, H, { ...opts, num_layers: 1 });
-        const mine = Object.fromEntries(Object.entries(sd).filter(([k]) => k.endsWith(`_l${l}`))
-          .map(([k, v]) => [k.replace(`_l${l}`, '_l0'), v]));
-        one.load_state_dict(mine);
+      const parts = Array.from({ length: opts.num_layers * D }, (_, g) => {
+        const l = Math.floor(g / D);
+        const suffix = `_l${l}${g % D ? '_reverse' : ''}`;
+        const one = new nn.LSTM(l === 0 ? I : D * P, H, { proj_size: opts.proj_size, bias: opts.bias, num_layers: 1 });
+        one.load_state_dict(Object.fromEntries(Object.entries(sd).filter(([k]) => k.endsWith(suffix))
+          .map(([k, v]) => [k.slice(0, -suffix.length) + '_l0', v])));
         return one.eval();
       });
       const threads0 = torch.get_num_threads();
       try {
         await expectNoLeak(async () => {
-          let y = x;
+          let y = opts.batch_first ? tf.transpose(x, [1, 0, 2]) : tf.clone(x);
           const hs: tf.Tensor[] = [];
           const cs: tf.Tensor[] = [];
           for (let l = 0; l < opts.num_layers; l++) {
-            const slice = (t: tf.Tensor) => tf.slice(t, [l, 0, 0], [1, -1, -1]);
-            const [h, c] = [slice(h0), slice(c0)];
-            const prof = await tf.profile(() => {
-              const [o, [hn, cn]] = layers[l]!.forward(y, [h, c]);
-              if (y !== x) y.dispose();
-              y = tf.keep(o);
-              hs.push(tf.keep(hn));
-              cs.push(tf.keep(cn));
-            });
-            expect(prof.kernelNames).to.include('TorchLSTMLayer');
-            tf.dispose([h, c]);
+            const outs: tf.Tensor[] = [];
+            for (let dir = 0; dir < D; dir++) {
+              const g = l * D + dir;
+              const slice = (t: tf.Tensor) => tf.slice(t, [g, 0, 0], [1, -1, -1]);
+              const [h, c] = [slice(h0), slice(c0)];
+              const input = dir ? tf.reverse(y, 0) : y;
+              const prof = await tf.profile(() => {
+                const [o, [hn, cn]] = parts[g]!.forward(input, [h, c]);
+                outs.push(tf.keep(dir ? tf.reverse(o, 0) : o));
+                hs.push(tf.keep(hn));
+                cs.push(tf.keep(cn));
+                if (dir) o.dispose();
+              });
+              expect(prof.kernelNames).to.include('TorchLSTMLayer');
+              if (input !== y) input.dispose();
+              tf.dispose([h, c]);
+            }
+            y.dispose();
+            y = D === 1 ? outs[0]! : tf.concat(outs, 2);
+            if (D > 1) tf.dispose(outs);
           }
+          const out = opts.batch_first ? tf.transpose(y, [1, 0, 2]) : y;
           const [hAll, cAll] = [tf.concat(hs), tf.concat(cs)];
-          const expected = [await y.data(), await hAll.data(), await cAll.data()];
-          tf.dispose([y, hAll, cAll, ...hs, ...cs]);
+          const expected = [await out.data(), await hAll.data(), await cAll.data()];
+          tf.dispose([y, out, hAll, cAll, ...hs, ...cs]);
           for (const t of [1, 3]) {
             torch.set_num_threads(t);
             let got: Float32Array[] = [];
@@ -192,7 +210,7 @@ describeEachBackend('the wasm SIMD kernel on several threads (Node; one thread i
         torch.set_num_threads(threads0);
       }
       tf.dispose([x, h0, c0]);
-      layers.forEach((l) => l.dispose());
+      parts.forEach((p) => p.dispose());
       m.dispose();
     });
   }

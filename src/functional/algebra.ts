@@ -37,10 +37,11 @@ export interface Algebra<T> {
   /** A fused kernel for one whole layer and direction, or null where none applies. */
   fusedLayer?(x: T, h0: T, c0: T, w: LayerWeights<T>, reverse: boolean): { output: T; h: T; c: T } | null;
   /**
-   * A fused kernel for a unidirectional stack of layers without dropout between them, forward
-   * only (h0, c0: (layers, N, ·)), or null where none applies.
+   * A fused kernel for a stack of layers in one or both directions without dropout between them,
+   * forward only (h0, c0: (D·layers, N, ·); weights per layer and direction), or null where none
+   * applies.
    */
-  fusedStack?(x: T, h0: T, c0: T, layers: readonly LayerWeights<T>[]): { output: T; h: T; c: T } | null;
+  fusedStack?(x: T, h0: T, c0: T, layers: readonly LayerWeights<T>[], directions: number): { output: T; h: T; c: T } | null;
 }
 
 /** Plain float32 tensors. */
@@ -67,5 +68,5 @@ export const real: Algebra<tf.Tensor> = {
   addScalar: (a, s) => tf.add(a, s),
   fusedLayer: (x, h0, c0, w, reverse) => fusedLayerCpu(x, h0, c0, w, reverse) ?? fusedLayerWasm(x, h0, c0, w, reverse)
     ?? fusedLayerGpu(x, h0, c0, w, reverse),
-  fusedStack: (x, h0, c0, layers) => fusedStackWasm(x, h0, c0, layers),
+  fusedStack: (x, h0, c0, layers, directions) => fusedStackWasm(x, h0, c0, layers, directions),
 };

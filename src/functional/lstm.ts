@@ -91,8 +91,10 @@ function recurrence<T>(alg: Algebra<T>, input: T, hx: [T, T], flat_weights: read
     return [options.batch_first ? alg.transpose(out, [1, 0, 2]) : out,
       empty([D * options.num_layers, 0, hOut]), empty([D * options.num_layers, 0, hCell])];
   }
-  if (D === 1 && options.num_layers > 1 && !(options.train && options.dropout > 0)) {
-    const r = alg.fusedStack?.(x, hx[0], hx[1], layers);
+  // One call for the whole stack where a kernel does it: several layers, or both directions of one
+  // (dropout between layers in training needs the layer outputs in tfjs).
+  if ((options.num_layers > 1 || D === 2) && !(options.train && options.dropout > 0 && options.num_layers > 1)) {
+    const r = alg.fusedStack?.(x, hx[0], hx[1], layers, D);
     if (r) return [options.batch_first ? alg.transpose(r.output, [1, 0, 2]) : r.output, r.h, r.c];
   }
   const hs: T[] = [];

@@ -112,18 +112,21 @@ function drop(rt: Runtime, key: object, e: Packed): void {
   for (const at of [e.wih, e.whh, e.bias, e.whr]) if (at) rt.free(at);
 }
 
+/** Rows in the kernel's memory: byte offset of the first, and floats from one row to the next. */
+export interface Rows { at: number; stride: number }
+
 /**
- * Runs one layer in the kernel on input rows already in its memory (byte offset `xPtr`, rows
- * `xStride` floats apart), from h_0 (N, P) and c_0 (N, H). Returns the byte offsets of the
- * output (L, N, S) and of c_n (N, Hp) in the kernel's memory: the caller reads and frees them.
+ * Runs one layer and direction in the kernel on input rows already in its memory, writing its
+ * output rows (L, N, S used) to `y`, from h_0 (N, P) and c_0 (N, H). Returns the byte offset of
+ * c_n (N, Hp) in the kernel's memory: the caller reads and frees it (and y).
  */
-export function runLayer(rt: Runtime, b: WasmBackendLike, w: LayerInfos, d: KernelDims, xPtr: number, xStride: number,
-  h0: Float32Array, c0: Float32Array, reverse: boolean): { y: number; c: number } {
+export function runLayer(rt: Runtime, b: WasmBackendLike, w: LayerInfos, d: KernelDims, x: Rows, y: Rows,
+  h0: Float32Array, c0: Float32Array, reverse: boolean): number {
   const { L, N, I, H, P, Hp, S, PQ } = d;
   const p = packed(rt, b, w, d);
   const at = {
-    X: xPtr, H0: rt.alloc(N * S), C: rt.alloc(N * Hp), SUMS: rt.alloc(N * 4 * Hp), HC: rt.alloc(N * Hp),
-    Y: rt.alloc(L * N * S), WIH: p.wih, WHH: p.whh, BIAS: p.bias, WHR: p.whr,
+    X: x.at, Y: y.at, H0: rt.alloc(N * S), C: rt.alloc(N * Hp), SUMS: rt.alloc(N * 4 * Hp), HC: rt.alloc(N * Hp),
+    WIH: p.wih, WHH: p.whh, BIAS: p.bias, WHR: p.whr,
   };
   const f32 = rt.f32();
   setRows(f32, at.H0, h0, N, P, S);
@@ -131,25 +134,26 @@ export function runLayer(rt: Runtime, b: WasmBackendLike, w: LayerInfos, d: Kern
   const i32 = rt.i32();
   const c = rt.base >> 2;
   i32[c + CTRL.L] = L; i32[c + CTRL.N] = N; i32[c + CTRL.I] = I; i32[c + CTRL.HP] = Hp; i32[c + CTRL.S] = S;
-  i32[c + CTRL.PQ] = PQ; i32[c + CTRL.REV] = reverse ? 1 : 0; i32[c + CTRL.XS] = xStride;
+  i32[c + CTRL.PQ] = PQ; i32[c + CTRL.REV] = reverse ? 1 : 0; i32[c + CTRL.XS] = x.stride; i32[c + CTRL.YS] = y.stride;
   for (const [name, ptr] of Object.entries(at)) i32[c + CTRL[name as keyof typeof at]] = ptr;
   const macs = N * 4 * Hp * S;
   rt.run(Math.max(1, Math.min(rt.threads, Hp / 4, Math.floor(macs / MIN_MACS_PER_THREAD))));
   for (const ptr of [at.H0, at.SUMS, at.HC]) rt.free(ptr);
-  return { y: at.Y, c: at.C };
+  return at.C;
 }
 
 /**
  * Copies a layer's results out of the kernel's memory (see runLayer): h_n (N, P) into `h`, c_n
- * (N, H) into `c`, and the output (L, N, P) into `y` when given.
+ * (N, H) into `c`, and, when `out` is given, the output (L, N, P) into its rows (`stride` floats
+ * apart, from `offset`: a direction's half of a bidirectional output).
  */
-export function readLayer(rt: Runtime, d: KernelDims, r: { y: number; c: number }, reverse: boolean,
-  h: Float32Array, c: Float32Array, y?: Float32Array): void {
-  const { L, N, H, P, Hp, S } = d;
+export function readLayer(rt: Runtime, d: KernelDims, y: Rows, cPtr: number, reverse: boolean, h: Float32Array,
+  c: Float32Array, out?: { to: Float32Array; stride: number; offset: number }): void {
+  const { L, N, H, P, Hp } = d;
   const f32 = rt.f32();
-  if (y) getRows(f32, r.y, L * N, S, P, y);
-  getRows(f32, r.y + (reverse ? 0 : (L - 1) * N * S * 4), N, S, P, h);
-  getRows(f32, r.c, N, Hp, H, c);
+  if (out) getRows(f32, y.at, L * N, y.stride, P, out.to, out.stride, out.offset);
+  getRows(f32, y.at + (reverse ? 0 : (L - 1) * N * y.stride * 4), N, y.stride, P, h);
+  getRows(f32, cPtr, N, Hp, H, c);
 }
 
 function forward(rt: Runtime, b: WasmBackendLike, inputs: Record<string, tf.TensorInfo>, reverse: boolean): tf.TensorInfo[] {
@@ -157,18 +161,21 @@ function forward(rt: Runtime, b: WasmBackendLike, inputs: Record<string, tf.Tens
   const [L, N, I] = x.shape as [number, number, number];
   const w = inputs as unknown as LayerInfos;
   const d = kernelDims(L, N, I, w);
-  const xPtr = rt.alloc(L * N * I);
-  rt.f32().set(b.typedArrayFromHeap(x), xPtr >> 2);
-  const r = runLayer(rt, b, w, d, xPtr, I, b.typedArrayFromHeap(inputs['h0']!), b.typedArrayFromHeap(inputs['c0']!), reverse);
-  rt.free(xPtr);
+  const xRows = { at: rt.alloc(L * N * I), stride: I };
+  rt.f32().set(b.typedArrayFromHeap(x), xRows.at >> 2);
+  const yRows = { at: rt.alloc(L * N * d.S), stride: d.S };
+  const cPtr = runLayer(rt, b, w, d, xRows, yRows, b.typedArrayFromHeap(inputs['h0']!), b.typedArrayFromHeap(inputs['c0']!),
+    reverse);
+  rt.free(xRows.at);
   // Outputs are written straight into tfjs's heap (no intermediate arrays); views are taken once
   // every output exists (an allocation may grow the heap).
   const y = b.makeOutput([L, N, d.P], 'float32');
   const h = b.makeOutput([N, d.P], 'float32');
   const cn = b.makeOutput([N, d.H], 'float32');
-  readLayer(rt, d, r, reverse, b.typedArrayFromHeap(h), b.typedArrayFromHeap(cn), b.typedArrayFromHeap(y));
-  rt.free(r.y);
-  rt.free(r.c);
+  readLayer(rt, d, yRows, cPtr, reverse, b.typedArrayFromHeap(h), b.typedArrayFromHeap(cn),
+    { to: b.typedArrayFromHeap(y), stride: d.P, offset: 0 });
+  rt.free(yRows.at);
+  rt.free(cPtr);
   return [y, h, cn];
 }
 
@@ -180,11 +187,15 @@ export function setRows(f32: Float32Array, dst: number, src: Float32Array, rows:
   for (let r = 0; r < rows; r++) f32.set(src.subarray(r * width, (r + 1) * width), d + r * stride);
 }
 
-/** Copies `rows` rows of `width` floats with row stride `stride` from byte offset `src` into `dst`. */
-export function getRows(f32: Float32Array, src: number, rows: number, stride: number, width: number, dst: Float32Array): void {
+/**
+ * Copies `rows` rows of `width` floats with row stride `stride` from byte offset `src` into `dst`,
+ * whose rows are `dstStride` floats apart from `dstOffset` (default: packed rows from 0).
+ */
+export function getRows(f32: Float32Array, src: number, rows: number, stride: number, width: number, dst: Float32Array,
+  dstStride = width, dstOffset = 0): void {
   const s = src >> 2;
-  if (width === stride) { dst.set(f32.subarray(s, s + rows * width)); return; }
-  for (let r = 0; r < rows; r++) dst.set(f32.subarray(s + r * stride, s + r * stride + width), r * width);
+  if (width === stride && dstStride === width) { dst.set(f32.subarray(s, s + rows * width), dstOffset); return; }
+  for (let r = 0; r < rows; r++) dst.set(f32.subarray(s + r * stride, s + r * stride + width), dstOffset + r * dstStride);
 }
 
 /**

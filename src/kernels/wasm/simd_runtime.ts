@@ -21,7 +21,7 @@ export interface LayerExports {
 /** Control block words shared with the kernel (C_* in assembly/lstm_layer.ts) and the workers. */
 export const CTRL = {
   L: 0, N: 1, I: 2, HP: 3, S: 4, PQ: 5, REV: 6, THREADS: 7, X: 8, WIH: 9, WHH: 10, BIAS: 11, WHR: 12,
-  H0: 13, C: 14, SUMS: 15, HC: 16, Y: 17, BAR: 18, XS: 20, JOB: 24, READY: 25, QUIT: 26, ABORT: 27,
+  H0: 13, C: 14, SUMS: 15, HC: 16, Y: 17, BAR: 18, XS: 20, YS: 21, JOB: 24, READY: 25, QUIT: 26, ABORT: 27,
 } as const;
 const CTRL_BYTES = 128;
 const PAGE = 65536;
