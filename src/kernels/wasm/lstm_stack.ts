@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayerWeights } from '../../functional/lstm.js';
-import { kernelDims, type KernelDims, type LayerInfos, readLayer, type Rows, runLayer, type WasmBackendLike } from './lstm_layer.js';
+import { getRows, kernelDims, type KernelDims, type LayerInfos, readLayer, type Rows, runLayer, type WasmBackendLike } from './lstm_layer.js';
 import { getRuntime } from './simd_runtime.js';
 
 /**
@@ -67,12 +67,7 @@ function forward(b: WasmBackendLike, inputs: Record<string, tf.TensorInfo>, laye
       // [forward P | backward P], so the rows are packed before it runs.
       const packedAt = rt.alloc(L * N * 2 * d.P);
       const f32 = rt.f32();
-      for (let r = 0; r < L * N; r++) {
-        for (let dir = 0; dir < 2; dir++) {
-          const from = (yAt >> 2) + r * 2 * d.S + dir * d.S;
-          f32.copyWithin((packedAt >> 2) + r * 2 * d.P + dir * d.P, from, from + d.P);
-        }
-      }
+      for (let dir = 0; dir < 2; dir++) getRows(f32, yAt + dir * d.S * 4, L * N, 2 * d.S, d.P, f32, 2 * d.P, (packedAt >> 2) + dir * d.P);
       rt.free(yAt);
       xRows = { at: packedAt, stride: 2 * d.P };
     }
