@@ -59,6 +59,9 @@ export function kernelDims(L: number, N: number, I: number, w: LayerInfos): Kern
   return { L, N, I, H, P, Hp, S: PQ ? PQ * 16 : Hp, PQ };
 }
 
+/** A layer's weight inputs, in the order torch lists them. */
+export const WEIGHT_NAMES = ['w_ih', 'w_hh', 'b_ih', 'b_hh', 'w_hr'] as const;
+
 /** A layer's weights as kernel inputs (absent ones are empty tensors). */
 export interface LayerInfos { w_ih: tf.TensorInfo; w_hh: tf.TensorInfo; b_ih: tf.TensorInfo; b_hh: tf.TensorInfo; w_hr: tf.TensorInfo }
 
@@ -68,8 +71,7 @@ export interface LayerInfos { w_ih: tf.TensorInfo; w_hh: tf.TensorInfo; b_ih: tf
  */
 function packed(rt: Runtime, b: WasmBackendLike, inputs: LayerInfos, d: KernelDims): Packed {
   const { H, I, P, Hp, S, PQ } = d;
-  const names = ['w_ih', 'w_hh', 'b_ih', 'b_hh', 'w_hr'] as const;
-  const ids = names.map((n) => (inputs[n].shape[0] === 0 ? null : inputs[n].dataId as object));
+  const ids = WEIGHT_NAMES.map((n) => (inputs[n].shape[0] === 0 ? null : inputs[n].dataId as object));
   const cache = rt.cache as Map<object, Packed>;
   const key = ids[1]!;
   const hit = cache.get(key);
@@ -81,7 +83,7 @@ function packed(rt: Runtime, b: WasmBackendLike, inputs: LayerInfos, d: KernelDi
   if (hit) drop(rt, key, hit);
   const p: Packed = { ids, wih: rt.alloc(4 * Hp * I), whh: rt.alloc(4 * Hp * S), bias: rt.alloc(4 * Hp),
     whr: PQ ? rt.alloc(PQ * 16 * Hp) : 0, floats: 4 * Hp * (I + S + 1) + PQ * 16 * Hp };
-  const raw = (name: typeof names[number]) => {
+  const raw = (name: typeof WEIGHT_NAMES[number]) => {
     const src = b.typedArrayFromHeap(inputs[name]);
     const at = rt.alloc(src.length);
     rt.f32().set(src, at >> 2);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayerWeights } from '../../functional/lstm.js';
-import { getRows, kernelDims, type KernelDims, type LayerInfos, readLayer, type Rows, runLayer, type WasmBackendLike } from './lstm_layer.js';
+import { getRows, kernelDims, type KernelDims, type LayerInfos, readLayer, type Rows, runLayer, type WasmBackendLike, WEIGHT_NAMES } from './lstm_layer.js';
 import { getRuntime } from './simd_runtime.js';
 
 /**
@@ -11,8 +11,6 @@ import { getRuntime } from './simd_runtime.js';
  * saves 3.2 MB out and 3.2 MB in per forward; bidirectional, also tfjs's concat of the halves).
  */
 export const TorchLSTMStack = 'TorchLSTMStack';
-
-const WEIGHTS = ['w_ih', 'w_hh', 'b_ih', 'b_hh', 'w_hr'] as const;
 
 let registered = false;
 
@@ -34,7 +32,7 @@ function forward(b: WasmBackendLike, inputs: Record<string, tf.TensorInfo>, laye
   const weights: LayerInfos[] = [];
   const dims: KernelDims[] = [];
   for (let g = 0; g < layers * D; g++) {
-    weights.push(Object.fromEntries(WEIGHTS.map((n) => [n, inputs[`${n}${g}`]!])) as unknown as LayerInfos);
+    weights.push(Object.fromEntries(WEIGHT_NAMES.map((n) => [n, inputs[`${n}${g}`]!])) as unknown as LayerInfos);
   }
   for (let l = 0; l < layers; l++) dims.push(kernelDims(L, N, l === 0 ? I : D * dims[l - 1]!.P, weights[l * D]!));
   const { P, H } = dims[0]!;
