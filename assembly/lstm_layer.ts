@@ -143,25 +143,27 @@ function barrier(bar: usize, threads: i32): void {
   let s10 = v128.load(init1); let s11 = v128.load(init1, 16); let s12 = v128.load(init1, 32); let s13 = v128.load(init1, 48);
   // The two segments' loops are written out twice on purpose: one loop over both (selecting the
   // rows, panel and length per segment) ran ~3% slower on W1 (same process, alternating builds).
-  for (let p = 0; p < ka; p++) {
-    const x0 = v128.load32_splat(a0 + (<usize>p << 2));
-    const x1 = v128.load32_splat(a1 + (<usize>p << 2));
-    const wp = w + (<usize>p << 6);
+  let ap = a0; let d = a1 - a0; let wp = w; let we = w + (<usize>ka << 6);
+  while (wp < we) {
+    const x0 = v128.load32_splat(ap);
+    const x1 = v128.load32_splat(ap + d);
     const w0 = v128.load(wp); const w1 = v128.load(wp, 16); const w2 = v128.load(wp, 32); const w3 = v128.load(wp, 48);
     s00 = madd(x0, w0, s00); s01 = madd(x0, w1, s01);
     s02 = madd(x0, w2, s02); s03 = madd(x0, w3, s03);
     s10 = madd(x1, w0, s10); s11 = madd(x1, w1, s11);
     s12 = madd(x1, w2, s12); s13 = madd(x1, w3, s13);
+    ap += 4; wp += 64;
   }
-  for (let p = 0; p < kb; p++) {
-    const x0 = v128.load32_splat(b0 + (<usize>p << 2));
-    const x1 = v128.load32_splat(b1 + (<usize>p << 2));
-    const wp = v + (<usize>p << 6);
+  ap = b0; d = b1 - b0; wp = v; we = v + (<usize>kb << 6);
+  while (wp < we) {
+    const x0 = v128.load32_splat(ap);
+    const x1 = v128.load32_splat(ap + d);
     const w0 = v128.load(wp); const w1 = v128.load(wp, 16); const w2 = v128.load(wp, 32); const w3 = v128.load(wp, 48);
     s00 = madd(x0, w0, s00); s01 = madd(x0, w1, s01);
     s02 = madd(x0, w2, s02); s03 = madd(x0, w3, s03);
     s10 = madd(x1, w0, s10); s11 = madd(x1, w1, s11);
     s12 = madd(x1, w2, s12); s13 = madd(x1, w3, s13);
+    ap += 4; wp += 64;
   }
   if (gate) {
     cell(s00, s01, s02, s03, c0, out0);
