@@ -35,8 +35,14 @@ export interface RunInfo {
 
 /** The ceilings line shown with the machine. */
 function ceilingsLine(c: Ceilings): string {
-  const fma = c.wasmFma ? `; WebAssembly relaxed SIMD (f32x4.relaxed_madd, a fused multiply-add) ${ratesText(c.wasmFma)}` : '';
-  return `Arithmetic ceilings measured at the start of the run (bench/ceiling.ts: independent multiply-add chains in registers, no memory traffic): WebAssembly SIMD (f32x4 mul + add) ${ratesText(c.wasmSimd)}${fma}; scalar JavaScript (float64) ${ratesText(c.jsScalar)}. No kernel on a path can exceed its ceiling.`;
+  const l = c.loops;
+  const of = (chains?: Record<number, number>, gemm?: Record<number, number>) =>
+    chains && gemm ? ` (chains ${ratesText(chains)}; GEMM loop ${ratesText(gemm)})` : '';
+  const fma = c.wasmFma ? `; WebAssembly relaxed SIMD (f32x4.relaxed_madd, a fused multiply-add) ${ratesText(c.wasmFma)}${of(l?.fmaChains, l?.fmaGemm)}` : '';
+  return `Arithmetic ceilings measured at the start of the run (bench/ceiling.ts; for WebAssembly the better of two loops: ` +
+    `independent multiply-add chains in registers, and the fastest GEMM inner loop with its operands loaded from L1): ` +
+    `WebAssembly SIMD (f32x4 mul + add) ${ratesText(c.wasmSimd)}${of(l?.simdChains, l?.simdGemm)}${fma}; ` +
+    `scalar JavaScript (float64) ${ratesText(c.jsScalar)}. No kernel on a path can exceed its ceiling.`;
 }
 
 /** Label of a row's system for tables and the chart. */
