@@ -44,24 +44,38 @@ const C_ABORT: i32 = 27;  // set by a worker whose run failed: barriers stop wai
 
 @inline function ctrl(base: usize, i: i32): i32 { return load<i32>(base + (<usize>i << 2)); }
 
-/** Waits until every thread of the run has arrived (spins, then sleeps). */
-function barrier(bar: usize, threads: i32): void {
-  if (threads <= 1) return;
+/**
+ * Arrives at the barrier without waiting: returns the generation to pass to awaitBarrier. Work
+ * done between the two (this thread's own, needing nobody else's) absorbs the other threads' lag.
+ */
+function arrive(bar: usize, threads: i32): i32 {
+  let gen = 0;
   if (ASC_FEATURE_THREADS) {
-    const gen = atomic.load<i32>(bar + 4);
+    if (threads <= 1) return 0;
+    gen = atomic.load<i32>(bar + 4);
     if (atomic.add<i32>(bar, 1) == threads - 1) {
       atomic.store<i32>(bar, 0);
       atomic.add<i32>(bar + 4, 1);
       atomic.notify(bar + 4);
-    } else {
-      let spins = 0;
-      const abort = bar + <usize>((C_ABORT - C_BAR) << 2);
-      while (atomic.load<i32>(bar + 4) == gen && !atomic.load<i32>(abort)) {
-        if (++spins > SPIN) atomic.wait<i32>(bar + 4, gen, -1);
-      }
+    }
+  }
+  return gen;
+}
+
+/** Waits until every thread of the run has arrived at the barrier of generation gen (spins, then sleeps). */
+function awaitBarrier(bar: usize, threads: i32, gen: i32): void {
+  if (ASC_FEATURE_THREADS) {
+    if (threads <= 1) return;
+    let spins = 0;
+    const abort = bar + <usize>((C_ABORT - C_BAR) << 2);
+    while (atomic.load<i32>(bar + 4) == gen && !atomic.load<i32>(abort)) {
+      if (++spins > SPIN) atomic.wait<i32>(bar + 4, gen, -1);
     }
   }
 }
+
+/** Waits until every thread of the run has arrived. */
+@inline function barrier(bar: usize, threads: i32): void { awaitBarrier(bar, threads, arrive(bar, threads)); }
 
 // ---- multiply-add: fused (one rounding) in the relaxed-SIMD build, multiply then add otherwise ----
 
@@ -249,36 +263,47 @@ export function run(base: usize, tid: i32): void {
   const q0 = shareLo(PQ, tid, threads);
   const q1 = shareLo(PQ, tid + 1, threads);
   // Each thread reads and writes only its own panels of the gate sums and of c below: a barrier
-  // is needed only once h is complete.
+  // is needed only once h is complete. A step's x·W_ihᵀ needs no h, so each thread computes the
+  // next step's (into its panels of the sums) between arriving at the step's barrier and waiting
+  // on it: a thread that finished early works instead of waiting (same sums, same order:
+  // b + x·W_ihᵀ is kept in float32, as the accumulators hold it, before h·W_hhᵀ is added).
+  inputSums(x + (<usize>((rev ? L - 1 : 0) * N * XS) << 2), XS, wih, I, N, g0, g1, bias, sums, G);
   let prev = h0;
   let ldp = S; // h_0's rows are S apart, the output's YS
   for (let s = 0; s < L; s++) {
     const t = rev ? L - 1 - s : s;
     const yt = y + (<usize>(t * N * YS) << 2);
-    const xt = x + (<usize>(t * N * XS) << 2);
     const cellOut = PQ ? hc : yt;
     const cellStride = PQ ? Hp : YS;
     if (N == 1) {
       // Batch 1: gate sums (b + x·W_ihᵀ + h·W_hhᵀ) into the scratch row first, then the gate math
       // over the thread's panels: independent iterations, so the long σ/tanh dependency chains of
       // consecutive panels overlap (faster on W2; slower for N ≥ 2).
-      gemm(xt, XS, wih, I, prev, ldp, whh, S, 1, g0, g1, bias, 16, 0, sums, G, false, 0, 0);
+      gemm(prev, ldp, whh, S, 0, 0, 0, 0, 1, g0, g1, sums, 16, 0, sums, G, false, 0, 0);
       for (let p = g0; p < g1; p++) {
         const gp = sums + (<usize>(p * 16) << 2);
         cell(v128.load(gp), v128.load(gp, 16), v128.load(gp, 32), v128.load(gp, 48), c + (<usize>(p * 4) << 2),
           cellOut + (<usize>(p * 4) << 2));
       }
     } else {
-      gemm(xt, XS, wih, I, prev, ldp, whh, S, N, g0, g1, bias, 16, 0, cellOut, cellStride, true, c, Hp);
+      gemm(prev, ldp, whh, S, 0, 0, 0, 0, N, g0, g1, sums, 16, G, cellOut, cellStride, true, c, Hp);
     }
-    barrier(bar, threads);
     if (PQ) {
-      gemm(hc, Hp, whr, Hp, 0, 0, 0, 0, N, q0, q1, ZEROS, 0, 0, yt, YS, false, 0, 0);
       barrier(bar, threads);
+      gemm(hc, Hp, whr, Hp, 0, 0, 0, 0, N, q0, q1, ZEROS, 0, 0, yt, YS, false, 0, 0);
     }
+    const gen = arrive(bar, threads);
+    if (s + 1 < L) inputSums(x + (<usize>((rev ? t - 1 : t + 1) * N * XS) << 2), XS, wih, I, N, g0, g1, bias, sums, G);
+    awaitBarrier(bar, threads, gen);
     prev = yt;
     ldp = YS;
   }
+}
+
+/** sums[r, panels g0..g1) = b + x[r]·W_ihᵀ for the N rows of one step's x (rows XS floats apart). */
+@inline function inputSums(xt: usize, XS: i32, wih: usize, I: i32, N: i32, g0: i32, g1: i32, bias: usize, sums: usize,
+  G: i32): void {
+  gemm(xt, XS, wih, I, 0, 0, 0, 0, N, g0, g1, bias, 16, 0, sums, G, false, 0, 0);
 }
 
 /**
