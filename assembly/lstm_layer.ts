@@ -137,6 +137,24 @@ function awaitBarrier(bar: usize, threads: i32, gen: i32): void {
   return v128.bitselect(small, signed, f32x4.lt(ax, f32x4.splat(0.625)));
 }
 
+/**
+ * cell for two rows (or panels) at once, their steps interleaved: the same values, but with two
+ * independent chains in view the engine overlaps them (a cell's σ, tanh, c and tanh(c) are one
+ * long dependency chain); ~20% less time per cell than two cells one after the other.
+ */
+@inline function cell2(ai0: v128, af0: v128, ag0: v128, ao0: v128, ai1: v128, af1: v128, ag1: v128, ao1: v128,
+  cPtr0: usize, hPtr0: usize, cPtr1: usize, hPtr1: usize): void {
+  const i0 = vsigmoid(ai0); const i1 = vsigmoid(ai1);
+  const f0 = vsigmoid(af0); const f1 = vsigmoid(af1);
+  const g0 = vtanh(ag0); const g1 = vtanh(ag1);
+  const o0 = vsigmoid(ao0); const o1 = vsigmoid(ao1);
+  const c0 = madd(f0, v128.load(cPtr0), f32x4.mul(i0, g0));
+  const c1 = madd(f1, v128.load(cPtr1), f32x4.mul(i1, g1));
+  v128.store(cPtr0, c0); v128.store(cPtr1, c1);
+  const t0 = vtanh(c0); const t1 = vtanh(c1);
+  v128.store(hPtr0, f32x4.mul(o0, t0)); v128.store(hPtr1, f32x4.mul(o1, t1));
+}
+
 /** c and h for one row and one panel (4 units) from the gate accumulators. */
 @inline function cell(ai: v128, af: v128, ag: v128, ao: v128, cPtr: usize, hPtr: usize): void {
   const c = madd(vsigmoid(af), v128.load(cPtr), f32x4.mul(vsigmoid(ai), vtanh(ag)));
@@ -180,8 +198,7 @@ function awaitBarrier(bar: usize, threads: i32, gen: i32): void {
     ap += 4; wp += 64;
   }
   if (gate) {
-    cell(s00, s01, s02, s03, c0, out0);
-    cell(s10, s11, s12, s13, c1, out1);
+    cell2(s00, s01, s02, s03, s10, s11, s12, s13, c0, out0, c1, out1);
   } else {
     v128.store(out0, s00); v128.store(out0, s01, 16); v128.store(out0, s02, 32); v128.store(out0, s03, 48);
     v128.store(out1, s10); v128.store(out1, s11, 16); v128.store(out1, s12, 32); v128.store(out1, s13, 48);
@@ -280,7 +297,14 @@ export function run(base: usize, tid: i32): void {
       // over the thread's panels: independent iterations, so the long σ/tanh dependency chains of
       // consecutive panels overlap (faster on W2; slower for N ≥ 2).
       gemm(prev, ldp, whh, S, 0, 0, 0, 0, 1, g0, g1, sums, 16, 0, sums, G, false, 0, 0);
-      for (let p = g0; p < g1; p++) {
+      let p = g0;
+      for (; p + 1 < g1; p += 2) {
+        const gp = sums + (<usize>(p * 16) << 2);
+        cell2(v128.load(gp), v128.load(gp, 16), v128.load(gp, 32), v128.load(gp, 48),
+          v128.load(gp, 64), v128.load(gp, 80), v128.load(gp, 96), v128.load(gp, 112),
+          c + (<usize>(p * 4) << 2), cellOut + (<usize>(p * 4) << 2), c + (<usize>(p * 4 + 4) << 2), cellOut + (<usize>(p * 4 + 4) << 2));
+      }
+      if (p < g1) {
         const gp = sums + (<usize>(p * 16) << 2);
         cell(v128.load(gp), v128.load(gp, 16), v128.load(gp, 32), v128.load(gp, 48), c + (<usize>(p * 4) << 2),
           cellOut + (<usize>(p * 4) << 2));
