@@ -6,7 +6,7 @@
 // them); see madd below.
 //
 // Math (torch's CPU LSTM, gate order i, f, g, o; N rows, H units, K = input or hidden width):
-//   gates    = (b_ih + b_hh) + x[t]·W_ihᵀ + h·W_hhᵀ      per step, one product over [x[t] | h]
+//   gates    = ((b_ih + b_hh) + x[t]·W_ihᵀ) + h·W_hhᵀ    per step, in that order (see run)
 //   c        = σ(f)·c + σ(i)·tanh(g);  h = σ(o)·tanh(c);  h = h·W_hrᵀ when projecting
 //
 // Weights are packed in panels of 16 columns: panel p holds units 4p..4p+3 of the four gates,
@@ -165,28 +165,17 @@ function awaitBarrier(bar: usize, threads: i32, gen: i32): void {
 // ---- GEMM panels: rows of A (stride lda floats) times one packed panel (K·16 floats) ----
 
 /**
- * Two rows of `[A | B]·[panel_A; panel_B]` added to the 16-float rows at init0/init1, written to
- * out0/out1 (or, with gate, run through the cell): A rows a0/a1 of ka floats times panel w, then
- * B rows b0/b1 of kb floats times panel v, in that order (x·W_ihᵀ then h·W_hhᵀ for a step).
+ * Two rows of `A·panel` added to the 16-float rows at init0/init1, written to out0/out1 (or,
+ * with gate, run through the cells): A rows a0/a1 of k floats times panel w (k·16 floats).
  */
-@inline function panel2(a0: usize, a1: usize, w: usize, ka: i32, b0: usize, b1: usize, v: usize, kb: i32,
-  init0: usize, init1: usize, out0: usize, out1: usize, gate: bool, c0: usize, c1: usize): void {
+@inline function panel2(a0: usize, a1: usize, w: usize, k: i32, init0: usize, init1: usize, out0: usize, out1: usize,
+  gate: bool, c0: usize, c1: usize): void {
   let s00 = v128.load(init0); let s01 = v128.load(init0, 16); let s02 = v128.load(init0, 32); let s03 = v128.load(init0, 48);
   let s10 = v128.load(init1); let s11 = v128.load(init1, 16); let s12 = v128.load(init1, 32); let s13 = v128.load(init1, 48);
-  // The two segments' loops are written out twice on purpose: one loop over both (selecting the
-  // rows, panel and length per segment) ran ~3% slower on W1 (same process, alternating builds).
-  let ap = a0; let d = a1 - a0; let wp = w; let we = w + (<usize>ka << 6);
-  while (wp < we) {
-    const x0 = v128.load32_splat(ap);
-    const x1 = v128.load32_splat(ap + d);
-    const w0 = v128.load(wp); const w1 = v128.load(wp, 16); const w2 = v128.load(wp, 32); const w3 = v128.load(wp, 48);
-    s00 = madd(x0, w0, s00); s01 = madd(x0, w1, s01);
-    s02 = madd(x0, w2, s02); s03 = madd(x0, w3, s03);
-    s10 = madd(x1, w0, s10); s11 = madd(x1, w1, s11);
-    s12 = madd(x1, w2, s12); s13 = madd(x1, w3, s13);
-    ap += 4; wp += 64;
-  }
-  ap = b0; d = b1 - b0; wp = v; we = v + (<usize>kb << 6);
+  let ap = a0;
+  const d = a1 - a0;
+  let wp = w;
+  const we = w + (<usize>k << 6);
   while (wp < we) {
     const x0 = v128.load32_splat(ap);
     const x1 = v128.load32_splat(ap + d);
@@ -206,20 +195,16 @@ function awaitBarrier(bar: usize, threads: i32, gen: i32): void {
 }
 
 /** One row of panel2 (the odd row left over). */
-@inline function panel1(a0: usize, w: usize, ka: i32, b0: usize, v: usize, kb: i32, init0: usize, out0: usize,
-  gate: bool, c0: usize): void {
+@inline function panel1(a0: usize, w: usize, k: i32, init0: usize, out0: usize, gate: bool, c0: usize): void {
   let s00 = v128.load(init0); let s01 = v128.load(init0, 16); let s02 = v128.load(init0, 32); let s03 = v128.load(init0, 48);
-  for (let p = 0; p < ka; p++) {
-    const x0 = v128.load32_splat(a0 + (<usize>p << 2));
-    const wp = w + (<usize>p << 6);
+  let ap = a0;
+  let wp = w;
+  const we = w + (<usize>k << 6);
+  while (wp < we) {
+    const x0 = v128.load32_splat(ap);
     s00 = madd(x0, v128.load(wp), s00); s01 = madd(x0, v128.load(wp, 16), s01);
     s02 = madd(x0, v128.load(wp, 32), s02); s03 = madd(x0, v128.load(wp, 48), s03);
-  }
-  for (let p = 0; p < kb; p++) {
-    const x0 = v128.load32_splat(b0 + (<usize>p << 2));
-    const wp = v + (<usize>p << 6);
-    s00 = madd(x0, v128.load(wp), s00); s01 = madd(x0, v128.load(wp, 16), s01);
-    s02 = madd(x0, v128.load(wp, 32), s02); s03 = madd(x0, v128.load(wp, 48), s03);
+    ap += 4; wp += 64;
   }
   if (gate) {
     cell(s00, s01, s02, s03, c0, out0);
@@ -232,29 +217,26 @@ function awaitBarrier(bar: usize, threads: i32, gen: i32): void {
 const ZEROS: usize = memory.data(64, 16);
 
 /**
- * out[r, panel] = init[r, panel] + A[r]·panel_A + B[r]·panel_B for rows 0..m, panels [p0, p1) of
- * width 16 (A: lda-strided rows of ka floats times w's panels; B likewise with ldb, kb, v; kb = 0
- * for one product). init: panel p of row r starts at init + p·initPanel + r·initStride floats
- * (0 strides repeat it). gate: out holds h (4 floats per panel, stride outStride) and c is
- * updated, instead of 16 floats.
+ * out[r, panel] = init[r, panel] + A[r]·panel for rows 0..m, panels [p0, p1) of width 16 (A:
+ * lda-strided rows of k floats times w's panels of k·16). init: panel p of row r starts at
+ * init + p·initPanel + r·initStride floats (0 strides repeat it). gate: out holds h (4 floats
+ * per panel, stride outStride) and c is updated, instead of 16 floats.
  */
-function gemm(a: usize, lda: i32, w: usize, ka: i32, b: usize, ldb: i32, v: usize, kb: i32, m: i32, p0: i32, p1: i32,
-  init: usize, initPanel: i32, initStride: i32, out: usize, outStride: i32, gate: bool, c: usize, cStride: i32): void {
+function gemm(a: usize, lda: i32, w: usize, k: i32, m: i32, p0: i32, p1: i32, init: usize, initPanel: i32,
+  initStride: i32, out: usize, outStride: i32, gate: bool, c: usize, cStride: i32): void {
   const outW: i32 = gate ? 4 : 16;
   for (let p = p0; p < p1; p++) {
-    const wp = w + (<usize>(p * ka) << 6);
-    const vp = v + (<usize>(p * kb) << 6);
+    const wp = w + (<usize>(p * k) << 6);
     const ip = init + (<usize>(p * initPanel) << 2);
     let r = 0;
     for (; r + 1 < m; r += 2) {
-      panel2(a + (<usize>(r * lda) << 2), a + (<usize>((r + 1) * lda) << 2), wp, ka,
-        b + (<usize>(r * ldb) << 2), b + (<usize>((r + 1) * ldb) << 2), vp, kb,
+      panel2(a + (<usize>(r * lda) << 2), a + (<usize>((r + 1) * lda) << 2), wp, k,
         ip + (<usize>(r * initStride) << 2), ip + (<usize>((r + 1) * initStride) << 2),
         out + (<usize>(r * outStride + p * outW) << 2), out + (<usize>((r + 1) * outStride + p * outW) << 2),
         gate, c + (<usize>(r * cStride + p * 4) << 2), c + (<usize>((r + 1) * cStride + p * 4) << 2));
     }
     if (r < m) {
-      panel1(a + (<usize>(r * lda) << 2), wp, ka, b + (<usize>(r * ldb) << 2), vp, kb, ip + (<usize>(r * initStride) << 2),
+      panel1(a + (<usize>(r * lda) << 2), wp, k, ip + (<usize>(r * initStride) << 2),
         out + (<usize>(r * outStride + p * outW) << 2), gate, c + (<usize>(r * cStride + p * 4) << 2));
     }
   }
@@ -296,7 +278,7 @@ export function run(base: usize, tid: i32): void {
       // Batch 1: gate sums (b + x·W_ihᵀ + h·W_hhᵀ) into the scratch row first, then the gate math
       // over the thread's panels: independent iterations, so the long σ/tanh dependency chains of
       // consecutive panels overlap (faster on W2; slower for N ≥ 2).
-      gemm(prev, ldp, whh, S, 0, 0, 0, 0, 1, g0, g1, sums, 16, 0, sums, G, false, 0, 0);
+      gemm(prev, ldp, whh, S, 1, g0, g1, sums, 16, 0, sums, G, false, 0, 0);
       let p = g0;
       for (; p + 1 < g1; p += 2) {
         const gp = sums + (<usize>(p * 16) << 2);
@@ -310,11 +292,11 @@ export function run(base: usize, tid: i32): void {
           cellOut + (<usize>(p * 4) << 2));
       }
     } else {
-      gemm(prev, ldp, whh, S, 0, 0, 0, 0, N, g0, g1, sums, 16, G, cellOut, cellStride, true, c, Hp);
+      gemm(prev, ldp, whh, S, N, g0, g1, sums, 16, G, cellOut, cellStride, true, c, Hp);
     }
     if (PQ) {
       barrier(bar, threads);
-      gemm(hc, Hp, whr, Hp, 0, 0, 0, 0, N, q0, q1, ZEROS, 0, 0, yt, YS, false, 0, 0);
+      gemm(hc, Hp, whr, Hp, N, q0, q1, ZEROS, 0, 0, yt, YS, false, 0, 0);
     }
     const gen = arrive(bar, threads);
     if (s + 1 < L) inputSums(x + (<usize>((rev ? t - 1 : t + 1) * N * XS) << 2), XS, wih, I, N, g0, g1, bias, sums, G);
@@ -327,7 +309,7 @@ export function run(base: usize, tid: i32): void {
 /** sums[r, panels g0..g1) = b + x[r]·W_ihᵀ for the N rows of one step's x (rows XS floats apart). */
 @inline function inputSums(xt: usize, XS: i32, wih: usize, I: i32, N: i32, g0: i32, g1: i32, bias: usize, sums: usize,
   G: i32): void {
-  gemm(xt, XS, wih, I, 0, 0, 0, 0, N, g0, g1, bias, 16, 0, sums, G, false, 0, 0);
+  gemm(xt, XS, wih, I, N, g0, g1, bias, 16, 0, sums, G, false, 0, 0);
 }
 
 /**
