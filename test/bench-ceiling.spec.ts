@@ -24,7 +24,7 @@ describe('bench ceilings (bench/ceiling.ts)', () => {
 
   it('GEMM loops compute their products (rows × panel, as the rates count them)', async function () {
     this.timeout(60000);
-    const ex = new WebAssembly.Instance(new WebAssembly.Module(await compilePeak()), { env: { abort() {} } }).exports as unknown as
+    const ex = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(await compilePeak())), { env: { abort() {} } }).exports as unknown as
       { memory: WebAssembly.Memory; init(seed: number): void; at(which: number): number } & Record<string, (passes: number) => number>;
     const K = 384;
     // [export, rows, columns, A k-major (rows interleaved per k)]

@@ -49,19 +49,21 @@ export function init(seed: f32): void {
   for (let i = 0; i < 64; i++) store<f32>(OUT + (<usize>i << 2), 0);
 }
 
-/** The kernel's block: rows a0 and a1 (row-major A) times a 16-column panel. */
+/** The kernel's block (assembly/lstm_layer.ts panel2): rows a0 and a1 (row-major A, the second
+ * at a fixed distance) times a 16-column panel, walked by pointers. */
 export function gemm2x16(passes: i32): f32 {
-  const a0 = A; const a1 = A + (<usize>K << 2);
+  const d: usize = <usize>K << 2;
   for (let r = 0; r < passes; r++) {
     let s00 = v128.load(OUT); let s01 = v128.load(OUT, 16); let s02 = v128.load(OUT, 32); let s03 = v128.load(OUT, 48);
     let s10 = v128.load(OUT, 64); let s11 = v128.load(OUT, 80); let s12 = v128.load(OUT, 96); let s13 = v128.load(OUT, 112);
-    for (let p = 0; p < K; p++) {
-      const x0 = v128.load32_splat(a0 + (<usize>p << 2));
-      const x1 = v128.load32_splat(a1 + (<usize>p << 2));
-      const wp = W + (<usize>p << 6);
+    let ap = A; let wp = W; const we = W + (<usize>K << 6);
+    while (wp < we) {
+      const x0 = v128.load32_splat(ap);
+      const x1 = v128.load32_splat(ap + d);
       const w0 = v128.load(wp); const w1 = v128.load(wp, 16); const w2 = v128.load(wp, 32); const w3 = v128.load(wp, 48);
       s00 = madd(x0, w0, s00); s01 = madd(x0, w1, s01); s02 = madd(x0, w2, s02); s03 = madd(x0, w3, s03);
       s10 = madd(x1, w0, s10); s11 = madd(x1, w1, s11); s12 = madd(x1, w2, s12); s13 = madd(x1, w3, s13);
+      ap += 4; wp += 64;
     }
     v128.store(OUT, s00); v128.store(OUT, s01, 16); v128.store(OUT, s02, 32); v128.store(OUT, s03, 48);
     v128.store(OUT, s10, 64); v128.store(OUT, s11, 80); v128.store(OUT, s12, 96); v128.store(OUT, s13, 112);
