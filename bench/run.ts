@@ -87,6 +87,7 @@ async function main(): Promise<void> {
   const policy = opts.quick ? QUICK_POLICY : FULL_POLICY;
   const loadBefore = loadavg();
   const srcAtStart = newestSrc();
+  const dirtyAtStart = gitDirty();
   const workloads: Workload[] = opts.workloads.map((n) => {
     const w = WORKLOADS.find((x) => x.name === n);
     if (!w) throw new Error(`unknown workload ${n}`);
@@ -151,7 +152,7 @@ async function main(): Promise<void> {
     setup.push(ti.blasDir ? `BLAS for torch: \`LD_LIBRARY_PATH=${ti.blasDir}\` for the torch command only (Debian libopenblas0-openmp; the system-wide libblas.so.3 alternative is left alone).` : 'BLAS for torch: the system default libblas.so.3 (no Debian OpenBLAS found, or --reference-blas); install libopenblas0-openmp for a fast torch.');
     setup.push(`OPENBLAS_CORETYPE: ${ti.coretypeUnset ? `unset for the torch command (was \`${ti.coretypeInherited ?? '(unset)'}\` in the environment), so OpenBLAS picks the CPU's own kernels` : `kept as \`${ti.OPENBLAS_CORETYPE ?? '(unset)'}\` (--keep-coretype)`}.`);
   }
-  setup.unshift(`tfjs-torch source: git HEAD ${gitHead()} plus uncommitted edits; newest file in src/ modified ${srcAtStart} when the run started (the library is under active development: results describe this snapshot).`);
+  setup.unshift(`tfjs-torch source: git HEAD ${gitHead()}${dirtyAtStart ? ' plus uncommitted edits' : ', no uncommitted edits to tracked files'}; newest file in src/ modified ${srcAtStart} when the run started (the library is under active development: results describe this snapshot).`);
   const notes: string[] = [];
   if (opts.quick) notes.push('--quick: fewer runs, W1/W2/W5 only, and tf.layers.lstm on the cpu backend is skipped for W1 (one run takes > 10 s). Run without --quick for all workloads.');
   else notes.push('tf.layers.lstm on the cpu backend is skipped for W3 (~30 s per run) and gets 2–3 timed runs on W1/W4 (> 10 s per run): see the `*` marks.');
@@ -199,6 +200,12 @@ function ctxTorchVersion(ws: Workload[]): string {
 function gitHead(): string {
   const r = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' });
   return r.status === 0 ? r.stdout.trim() : '(unknown)';
+}
+
+/** True when tracked files differ from HEAD (untracked files, such as generated binaries, do not count). */
+function gitDirty(): boolean {
+  const r = spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT, encoding: 'utf8' });
+  return r.status !== 0 || r.stdout.trim() !== '';
 }
 
 function newestSrc(): string {
