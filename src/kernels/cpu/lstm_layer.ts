@@ -207,13 +207,24 @@ export function fusedLayerCpu(x: tf.Tensor, h0: tf.Tensor, c0: tf.Tensor, w: Lay
 }
 
 /**
+ * A layer's weights as kernel inputs named `w_ih${suffix}` … `w_hr${suffix}`: absent weights are
+ * `none` (an empty tensor), which the kernels read as "none".
+ */
+export function weightInputs(w: LayerWeights, none: tf.Tensor, suffix = ''): Record<string, tf.Tensor> {
+  return {
+    [`w_ih${suffix}`]: w.w_ih, [`w_hh${suffix}`]: w.w_hh, [`b_ih${suffix}`]: w.b_ih ?? none,
+    [`b_hh${suffix}`]: w.b_hh ?? none, [`w_hr${suffix}`]: w.w_hr ?? none,
+  };
+}
+
+/**
  * Runs `TorchLSTMLayer` on the active backend (registered there by the caller): absent weights
- * are passed as empty tensors, which the kernels read as "none".
+ * are passed as empty tensors (see weightInputs).
  */
 export function runLayerKernel(x: tf.Tensor, h0: tf.Tensor, c0: tf.Tensor, w: LayerWeights, reverse: boolean):
   { output: tf.Tensor; h: tf.Tensor; c: tf.Tensor } {
   const none = tf.zeros([0]);
-  const inputs = { x, h0, c0, w_ih: w.w_ih, w_hh: w.w_hh, b_ih: w.b_ih ?? none, b_hh: w.b_hh ?? none, w_hr: w.w_hr ?? none };
+  const inputs = { x, h0, c0, ...weightInputs(w, none) };
   const [output, h, c] = tf.engine().runKernel(TorchLSTMLayer, inputs as unknown as tf.NamedTensorMap,
     { reverse } as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[];
   none.dispose();

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayerWeights } from '../../functional/lstm.js';
+import { weightInputs } from '../cpu/lstm_layer.js';
 import { getRows, kernelDims, type KernelDims, type LayerInfos, readLayer, type Rows, runLayer, type WasmBackendLike, WEIGHT_NAMES } from './lstm_layer.js';
 import { getRuntime } from './simd_runtime.js';
 
@@ -87,13 +88,7 @@ export function fusedStackWasm(x: tf.Tensor, h0: tf.Tensor, c0: tf.Tensor, layer
     || tf.engine().isTapeOn() || !register()) return null;
   const none = tf.zeros([0]);
   const inputs: Record<string, tf.Tensor> = { x, h0, c0 };
-  layers.forEach((w, g) => {
-    inputs[`w_ih${g}`] = w.w_ih;
-    inputs[`w_hh${g}`] = w.w_hh;
-    inputs[`b_ih${g}`] = w.b_ih ?? none;
-    inputs[`b_hh${g}`] = w.b_hh ?? none;
-    inputs[`w_hr${g}`] = w.w_hr ?? none;
-  });
+  layers.forEach((w, g) => Object.assign(inputs, weightInputs(w, none, `${g}`)));
   const [output, h, c] = tf.engine().runKernel(TorchLSTMStack, inputs as unknown as tf.NamedTensorMap,
     { num_layers: layers.length / directions, num_directions: directions } as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[];
   none.dispose();
