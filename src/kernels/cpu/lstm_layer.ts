@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayerWeights } from '../../functional/lstm.js';
 import { gemmNT } from './lstm_math.js';
-import { type LayerDims, layerSteps, type Share, type StepTape } from './lstm_steps.js';
-import { ShareCache, shareDoubles } from './share_cache.js';
-import { packThreadShare, parallelLayerForward } from './lstm_parallel.js';
+import { type LayerDims, layerSteps, packThreadShare, type StepTape } from './lstm_steps.js';
+import { ShareCache } from './share_cache.js';
+import { parallelLayerForward } from './lstm_parallel.js';
 
 /** One LSTM layer in one direction as a single kernel: torch's CPU loop, fused. */
 export const TorchLSTMLayer = 'TorchLSTMLayer';
@@ -173,20 +173,8 @@ export function layerForward(x: Float32Array, h0: Float32Array, c0: Float32Array
   wHh: Float32Array, bIh: Float32Array | null, bHh: Float32Array | null, wHr: Float32Array | null, d: LayerDims,
   tape?: StepTape) {
   const { L, N, I, H, P } = d;
-  const arrays = [wIh, wHh, bIh, bHh, wHr] as const;
-  const pack = () => packThreadShare(wIh ?? new Float32Array(0), wHh, bIh, bHh, wHr, wIh ? I : 0, H, P, 0, 1);
-  let share: Share;
-  if (tape) {
-    share = pack();
-  } else {
-    const hit = singleCache.get(arrays, 1);
-    if (hit) {
-      share = hit.share;
-    } else {
-      share = pack();
-      singleCache.add(arrays, 1, share, shareDoubles(share));
-    }
-  }
+  const share = tape ? packThreadShare(wIh, wHh, bIh, bHh, wHr, I, H, P, 0, 1)
+    : singleCache.obtain([wIh, wHh, bIh, bHh, wHr], 1, I, H, P).entry.share;
   const out = new Float32Array(L * N * P);
   const c = Float32Array.from(c0);
   const hc = new Float32Array(wHr ? N * H : 0);

@@ -1,6 +1,6 @@
 import { requestedThreadCount, startWorkers, workerThreads } from '../node_workers.js';
-import { cellStep, doubles, gemmPacked, gemvPacked, type LayerDims, layerSteps, packRows, packShare, type Share } from './lstm_steps.js';
-import { ShareCache, shareDoubles } from './share_cache.js';
+import { cellStep, doubles, gemmPacked, gemvPacked, type LayerDims, layerSteps, packRows, packShare, packThreadShare, type Share } from './lstm_steps.js';
+import { ShareCache } from './share_cache.js';
 
 /*
  * The cpu backend's TorchLSTMLayer forward on several threads (Node only): the hidden units are
@@ -43,18 +43,6 @@ function barrier(ctrl: Int32Array, threads: number): void {
     if (Atomics.load(ctrl, K.ABORT)) throw new Error('aborted');
     if (++spins > SPIN) Atomics.wait(ctrl, K.GEN, gen, 1);
   }
-}
-
-/**
- * Packs thread tid's share of `threads`: units [H·tid/threads, H·(tid+1)/threads) and, with a
- * projection, outputs likewise of P (the single-threaded forward is share 0 of 1; the caller,
- * tid 0, and every worker of a pool split the same way).
- */
-export function packThreadShare(wIh: Float32Array, wHh: Float32Array, bIh: Float32Array | null, bHh: Float32Array | null,
-  wHr: Float32Array | null, I: number, H: number, P: number, tid: number, threads: number): Share {
-  const part = (n: number, t: number) => Math.floor((n * t) / threads);
-  return packShare(wIh, wHh, bIh, bHh, wHr, I, H, P, part(H, tid), part(H, tid + 1),
-    wHr ? part(P, tid) : 0, wHr ? part(P, tid + 1) : 0);
 }
 
 /** Thread tid's share of the job's weights: packed from the buffer on a FRESH job (and kept in `shares`). */
@@ -213,12 +201,7 @@ export function parallelLayerForward(x: Float32Array, h0: Float32Array, c0: Floa
   // This thread's share, packed now or kept from an earlier forward with the same weights
   // (then the workers have theirs too, and the weights need not be copied).
   const arrays = [wIh, wHh, bIh, bHh, wHr] as const;
-  let entry = p.cache.get(arrays, threads);
-  const fresh = !entry;
-  if (!entry) {
-    const share = packThreadShare(wIh ?? new Float32Array(0), wHh, bIh, bHh, wHr, wIh ? I : 0, H, P, 0, threads);
-    entry = p.cache.add(arrays, threads, share, shareDoubles(share) * threads);
-  }
+  const { entry, fresh } = p.cache.obtain(arrays, threads, I, H, P);
   let top = 0;
   const at = (floats: number) => { const o = top; top += floats; return o; };
   const o = {

@@ -75,6 +75,18 @@ export function packShare(wIh: Float32Array, wHh: Float32Array, bIh: Float32Arra
 }
 
 /**
+ * Packs thread tid's share of `threads`: units [H·tid/threads, H·(tid+1)/threads) and, with a
+ * projection, outputs likewise of P (the single-threaded forward is share 0 of 1; the caller,
+ * tid 0, and every worker of a pool split the same way). Without w_ih (no input), I is taken as 0.
+ */
+export function packThreadShare(wIh: Float32Array | null, wHh: Float32Array, bIh: Float32Array | null,
+  bHh: Float32Array | null, wHr: Float32Array | null, I: number, H: number, P: number, tid: number, threads: number): Share {
+  const part = (n: number, t: number) => Math.floor((n * t) / threads);
+  return packShare(wIh ?? new Float32Array(0), wHh, bIh, bHh, wHr, wIh ? I : 0, H, P, part(H, tid), part(H, tid + 1),
+    wHr ? part(P, tid) : 0, wHr ? part(P, tid + 1) : 0);
+}
+
+/**
  * `out[i·8n8 + j] = Σ_p a[a0 + i·k + p] · w_j[p]` for rows i < m and the n8 blocks of packed
  * rows w: two rows and four columns at a time (eight sums in registers), a last odd row by
  * gemvPacked.

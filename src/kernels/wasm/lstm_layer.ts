@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LayerWeights } from '../../functional/lstm.js';
 import { registerLayerGradient, runLayerKernel, TorchLSTMLayer } from '../cpu/lstm_layer.js';
 import { CTRL, getRuntime, type Runtime } from './simd_runtime.js';
+import { WeightCache } from '../weight_cache.js';
 
 /*
  * TorchLSTMLayer on the `wasm` backend: one layer and direction in the SIMD kernel compiled from
@@ -31,12 +32,8 @@ function register(): boolean {
   return true;
 }
 
-/** One layer's weights packed for the kernel, kept while their tensors' data is the same. */
-interface Packed {
-  ids: (object | null)[];
-  wih: number; whh: number; bias: number; whr: number;
-  floats: number;
-}
+/** One layer's weights packed for the kernel (byte offsets), kept while their tensors' data is the same. */
+interface Packed { wih: number; whh: number; bias: number; whr: number }
 
 /** Packed weights kept at most (LRU): a model's layers and directions, in a few models. */
 const CACHE_ENTRIES = 32;
@@ -70,19 +67,16 @@ export interface LayerInfos { w_ih: tf.TensorInfo; w_hh: tf.TensorInfo; b_ih: tf
  * before (tfjs tensors are immutable; a changed Variable gets a new dataId), else packed now.
  */
 function packed(rt: Runtime, b: WasmBackendLike, inputs: LayerInfos, d: KernelDims): Packed {
-  const { H, I, P, Hp, S, PQ } = d;
   const ids = WEIGHT_NAMES.map((n) => (inputs[n].shape[0] === 0 ? null : inputs[n].dataId as object));
-  const cache = rt.cache as Map<object, Packed>;
-  const key = ids[1]!;
-  const hit = cache.get(key);
-  if (hit && hit.ids.every((id, i) => id === ids[i])) {
-    cache.delete(key);
-    cache.set(key, hit);
-    return hit;
-  }
-  if (hit) drop(rt, key, hit);
-  const p: Packed = { ids, wih: rt.alloc(4 * Hp * I), whh: rt.alloc(4 * Hp * S), bias: rt.alloc(4 * Hp),
-    whr: PQ ? rt.alloc(PQ * 16 * Hp) : 0, floats: 4 * Hp * (I + S + 1) + PQ * 16 * Hp };
+  const { Hp, I, S, PQ } = d;
+  return cacheOf(rt).obtain(ids, () => ({ value: pack(rt, b, inputs, d), size: 4 * Hp * (I + S + 1) + PQ * 16 * Hp })).value;
+}
+
+/** Packs a layer's weights into the kernel's panels (see assembly/lstm_layer.ts). */
+function pack(rt: Runtime, b: WasmBackendLike, inputs: LayerInfos, d: KernelDims): Packed {
+  const { H, I, P, Hp, S, PQ } = d;
+  const p: Packed = { wih: rt.alloc(4 * Hp * I), whh: rt.alloc(4 * Hp * S), bias: rt.alloc(4 * Hp),
+    whr: PQ ? rt.alloc(PQ * 16 * Hp) : 0 };
   const raw = (name: typeof WEIGHT_NAMES[number]) => {
     const src = b.typedArrayFromHeap(inputs[name]);
     const at = rt.alloc(src.length);
@@ -94,24 +88,22 @@ function packed(rt: Runtime, b: WasmBackendLike, inputs: LayerInfos, d: KernelDi
   const use = (at: number) => { tmp.push(at); return at; };
   k.packGates(use(raw('w_ih')), p.wih, H, I, Hp, I);
   k.packGates(use(raw('w_hh')), p.whh, H, P, Hp, S);
-  k.packBias(ids[2] ? use(raw('b_ih')) : 0, ids[3] ? use(raw('b_hh')) : 0, p.bias, H, Hp);
+  k.packBias(inputs.b_ih.shape[0] ? use(raw('b_ih')) : 0, inputs.b_hh.shape[0] ? use(raw('b_hh')) : 0, p.bias, H, Hp);
   if (PQ) k.packProj(use(raw('w_hr')), p.whr, P, H, Hp, PQ);
   for (const at of tmp) rt.free(at);
-  cache.set(key, p);
-  let total = 0;
-  for (const e of cache.values()) total += e.floats;
-  for (const [oldKey, e] of cache) {
-    if (cache.size <= CACHE_ENTRIES && total <= CACHE_FLOATS) break;
-    if (e === p) continue;
-    total -= e.floats;
-    drop(rt, oldKey, e);
-  }
   return p;
 }
 
-function drop(rt: Runtime, key: object, e: Packed): void {
-  rt.cache.delete(key);
-  for (const at of [e.wih, e.whh, e.bias, e.whr]) if (at) rt.free(at);
+/** Each runtime's packed weights (in its memory: they go with it). */
+const caches = new WeakMap<Runtime, WeightCache<Packed>>();
+
+function cacheOf(rt: Runtime): WeightCache<Packed> {
+  let c = caches.get(rt);
+  if (!c) {
+    c = new WeightCache<Packed>(CACHE_ENTRIES, CACHE_FLOATS, (e) => { for (const at of [e.wih, e.whh, e.bias, e.whr]) if (at) rt.free(at); });
+    caches.set(rt, c);
+  }
+  return c;
 }
 
 /** Rows in the kernel's memory: byte offset of the first, and floats from one row to the next. */

@@ -40,8 +40,6 @@ export interface Runtime {
   free(ptr: number): void;
   /** Bytes allocated now (the packed-weight cache between calls) and at most so far. */
   heapStats(): { live: number; peak: number };
-  /** Packed weights kept between runs (lstm_layer.ts), dropped with the runtime. */
-  cache: Map<object, unknown>;
   /** A Float32Array over the memory (re-made after growth). */
   f32(): Float32Array;
   i32(): Int32Array;
@@ -248,7 +246,6 @@ function makeRuntime(module: WebAssembly.Module, memory: WebAssembly.Memory, exp
     alloc: (floats) => heap.alloc(floats * 4),
     free: (ptr) => heap.free(ptr),
     heapStats: () => ({ live: heap.live, peak: heap.peak }),
-    cache: new Map(),
     f32: () => { views(); return f32; },
     i32: () => { views(); return i32; },
     run: (n) => {
