@@ -227,7 +227,7 @@ describeEachBackend('the wasm SIMD kernel on several threads (Node; one thread i
     });
     for (let i = 0; i < 3; i++) {
       const r = JSON.parse((await run1()).trim().split('\n').pop()!) as Record<string, unknown>;
-      expect(r, `process ${i}`).to.deep.include({ stack: true, layer: true, threads: 2 });
+      expect(r, `process ${i}`).to.deep.include({ stack: true, layer: true, leakedTensors: 0, threads: 2 });
       expect(r.build).to.equal(process.env.TFJS_TORCH_WASM_BUILD === 'relaxed-simd' ? 'relaxed-simd' : 'simd');
     }
   });
