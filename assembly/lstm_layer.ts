@@ -137,6 +137,14 @@ function awaitBarrier(bar: usize, threads: i32, gen: i32): void {
   return v128.bitselect(small, signed, f32x4.lt(ax, f32x4.splat(0.625)));
 }
 
+/** For tests: dst = σ(src) (which 0) or tanh(src) (which 1), n floats (a multiple of 4), as the cells compute them. */
+export function activations(which: i32, src: usize, dst: usize, n: i32): void {
+  for (let i = 0; i < n; i += 4) {
+    const x = v128.load(src + (<usize>i << 2));
+    v128.store(dst + (<usize>i << 2), which == 0 ? vsigmoid(x) : vtanh(x));
+  }
+}
+
 /**
  * cell for two rows (or panels) at once, their steps interleaved: the same values, but with two
  * independent chains in view the engine overlaps them (a cell's σ, tanh, c and tanh(c) are one

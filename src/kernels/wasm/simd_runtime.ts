@@ -16,6 +16,8 @@ export interface LayerExports {
   packBias(bih: number, bhh: number, dst: number, H: number, Hp: number): void;
   packProj(src: number, dst: number, P: number, H: number, Hp: number, PQ: number): void;
   heapBase(): number;
+  /** For tests: dst = σ(src) (which 0) or tanh(src) (which 1) on n floats, as the cells compute them. */
+  activations(which: number, src: number, dst: number, n: number): void;
 }
 
 /** Control block words shared with the kernel (C_* in assembly/lstm_layer.ts) and the workers. */
