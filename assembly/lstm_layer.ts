@@ -223,6 +223,8 @@ export function activations(which: i32, src: usize, dst: usize, n: i32): void {
 
 /** A zero panel row, for accumulations that start from 0 (the projection). */
 const ZEROS: usize = memory.data(64, 16);
+/** Where gemm stores its cache-line touches (never read). */
+const SINK: usize = memory.data(64, 64);
 
 /**
  * out[r, panel] = init[r, panel] + A[r]·panel for rows 0..m, panels [p0, p1) of width 16 (A:
@@ -233,11 +235,21 @@ const ZEROS: usize = memory.data(64, 16);
 function gemm(a: usize, lda: i32, w: usize, k: i32, m: i32, p0: i32, p1: i32, init: usize, initPanel: i32,
   initStride: i32, out: usize, outStride: i32, gate: bool, c: usize, cStride: i32): void {
   const outW: i32 = gate ? 4 : 16;
+  // Each row pair also touches its share of the next panel's cache lines, so that the next panel
+  // is in L1 when its first pair runs (wasm has no prefetch instruction).
+  const pairs = m >> 1;
+  const lines = pairs ? ((k + pairs - 1) / pairs) : 0; // 64-byte lines (one k row of a panel) per pair
+  let sink = i32x4.splat(0);
   for (let p = p0; p < p1; p++) {
     const wp = w + (<usize>(p * k) << 6);
     const ip = init + (<usize>(p * initPanel) << 2);
+    const wn = wp + (<usize>k << 6);
+    const wEnd = p + 1 < p1 ? wn + (<usize>k << 6) : wn;
     let r = 0;
     for (; r + 1 < m; r += 2) {
+      let t = wn + (<usize>((r >> 1) * lines) << 6);
+      const te = min(t + (<usize>lines << 6), wEnd);
+      while (t < te) { sink = v128.or(sink, v128.load(t)); t += 64; }
       panel2(a + (<usize>(r * lda) << 2), a + (<usize>((r + 1) * lda) << 2), wp, k,
         ip + (<usize>(r * initStride) << 2), ip + (<usize>((r + 1) * initStride) << 2),
         out + (<usize>(r * outStride + p * outW) << 2), out + (<usize>((r + 1) * outStride + p * outW) << 2),
@@ -248,6 +260,7 @@ function gemm(a: usize, lda: i32, w: usize, k: i32, m: i32, p0: i32, p1: i32, in
         out + (<usize>(r * outStride + p * outW) << 2), gate, c + (<usize>(r * cStride + p * 4) << 2));
     }
   }
+  v128.store(SINK, sink);
 }
 
 /** This thread's share [lo, hi) of n panels. */
