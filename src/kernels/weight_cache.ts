@@ -22,12 +22,11 @@ export class WeightCache<V> {
     const key = keys[1];
     const hit = this.entries.get(key);
     if (!hit) return undefined;
-    this.entries.delete(key);
     if (hit.keys.length !== keys.length || !hit.keys.every((k, i) => k === keys[i])) {
-      this.total -= hit.size;
-      this.onDrop(hit.value);
+      this.drop(key, hit);
       return undefined;
     }
+    this.entries.delete(key);
     this.entries.set(key, hit);
     return hit.value;
   }
