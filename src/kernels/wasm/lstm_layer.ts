@@ -77,12 +77,7 @@ function pack(rt: Runtime, b: WasmBackendLike, inputs: LayerInfos, d: KernelDims
   const { H, I, P, Hp, S, PQ } = d;
   const p: Packed = { wih: rt.alloc(4 * Hp * I), whh: rt.alloc(4 * Hp * S), bias: rt.alloc(4 * Hp),
     whr: PQ ? rt.alloc(PQ * 16 * Hp) : 0 };
-  const raw = (name: typeof WEIGHT_NAMES[number]) => {
-    const src = b.typedArrayFromHeap(inputs[name]);
-    const at = rt.alloc(src.length);
-    rt.f32().set(src, at >> 2);
-    return at;
-  };
+  const raw = (name: typeof WEIGHT_NAMES[number]) => copyIn(rt, b, inputs[name]);
   const k = rt.exports;
   const tmp: number[] = [];
   const use = (at: number) => { tmp.push(at); return at; };
@@ -155,8 +150,7 @@ function forward(rt: Runtime, b: WasmBackendLike, inputs: Record<string, tf.Tens
   const [L, N, I] = x.shape as [number, number, number];
   const w = inputs as unknown as LayerInfos;
   const d = kernelDims(L, N, I, w);
-  const xRows = { at: rt.alloc(L * N * I), stride: I };
-  rt.f32().set(b.typedArrayFromHeap(x), xRows.at >> 2);
+  const xRows = { at: copyIn(rt, b, x), stride: I };
   const yRows = { at: rt.alloc(L * N * d.S), stride: d.S };
   const cPtr = runLayer(rt, b, w, d, xRows, yRows, b.typedArrayFromHeap(inputs['h0']!), b.typedArrayFromHeap(inputs['c0']!),
     reverse);
@@ -171,6 +165,14 @@ function forward(rt: Runtime, b: WasmBackendLike, inputs: Record<string, tf.Tens
   rt.free(yRows.at);
   rt.free(cPtr);
   return [y, h, cn];
+}
+
+/** Copies a tensor's data from tfjs's heap into newly allocated kernel memory; returns its byte offset. */
+export function copyIn(rt: Runtime, b: WasmBackendLike, t: tf.TensorInfo): number {
+  const src = b.typedArrayFromHeap(t);
+  const at = rt.alloc(src.length);
+  rt.f32().set(src, at >> 2);
+  return at;
 }
 
 /** Writes `rows` rows of `width` floats into the memory at byte offset `dst` with row stride `stride`. */

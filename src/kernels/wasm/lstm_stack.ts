@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayerWeights } from '../../functional/lstm.js';
 import { weightInputs } from '../cpu/lstm_layer.js';
-import { getRows, kernelDims, type KernelDims, type LayerInfos, readLayer, type Rows, runLayer, type WasmBackendLike, WEIGHT_NAMES } from './lstm_layer.js';
+import { copyIn, getRows, kernelDims, type KernelDims, type LayerInfos, readLayer, type Rows, runLayer, type WasmBackendLike, WEIGHT_NAMES } from './lstm_layer.js';
 import { getRuntime } from './simd_runtime.js';
 
 /**
@@ -43,8 +43,7 @@ function forward(b: WasmBackendLike, inputs: Record<string, tf.TensorInfo>, laye
   const cN = b.makeOutput([layers * D, N, H], 'float32');
   const [h0, c0, hOut, cOut, yOut] = [inputs['h0']!, inputs['c0']!, hN, cN, y].map((t) => b.typedArrayFromHeap(t)) as
     [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
-  let xRows: Rows = { at: rt.alloc(L * N * I), stride: I };
-  rt.f32().set(b.typedArrayFromHeap(x), xRows.at >> 2);
+  let xRows: Rows = { at: copyIn(rt, b, x), stride: I };
   for (let l = 0; l < layers; l++) {
     const d = dims[l]!;
     const last = l === layers - 1;
