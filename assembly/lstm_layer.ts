@@ -125,16 +125,16 @@ function awaitBarrier(bar: usize, threads: i32, gen: i32): void {
   // |x| ≥ 0.625: 1 - 2/(e^{2|x|} + 1), with x's sign.
   const one = f32x4.splat(1.0);
   const big = f32x4.sub(one, f32x4.div(f32x4.splat(2.0), f32x4.add(vexp(f32x4.add(ax, ax)), one)));
-  const signed = v128.or(big, v128.and(x, i32x4.splat(0x80000000)));
-  // |x| < 0.625: x + x³·P(x²).
+  // |x| < 0.625: |x| + |x|³·P(x²).
   const z = f32x4.mul(x, x);
   let p = f32x4.splat(-5.70498872745e-3);
   p = madd(p, z, f32x4.splat(2.06390887954e-2));
   p = madd(p, z, f32x4.splat(-5.37397155531e-2));
   p = madd(p, z, f32x4.splat(1.33314422036e-1));
   p = madd(p, z, f32x4.splat(-3.33332819422e-1));
-  const small = madd(f32x4.mul(p, z), x, x);
-  return v128.bitselect(small, signed, f32x4.lt(ax, f32x4.splat(0.625)));
+  const small = madd(f32x4.mul(p, z), ax, ax);
+  // Torch parity: x's sign on both branches, so tanh(-0) is -0 (x + x·(p·z) would give +0).
+  return v128.or(v128.bitselect(small, big, f32x4.lt(ax, f32x4.splat(0.625))), v128.and(x, i32x4.splat(0x80000000)));
 }
 
 /** For tests: dst = σ(src) (which 0) or tanh(src) (which 1), n floats (a multiple of 4), as the cells compute them. */

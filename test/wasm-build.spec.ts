@@ -69,8 +69,11 @@ describeEachBackend('the wasm kernel build', (backend) => {
       expect(Number.isNaN(at(NaN)), `${name}(NaN)`).to.equal(true);
       if (which) {
         expect(at(-Infinity), 'tanh(-∞)').to.equal(-1);
-        expect(at(-0), 'tanh(-0)').to.equal(0);
+        // Torch parity: torch.tanh keeps the sign of zero.
+        expect(Object.is(at(-0), -0), 'tanh(-0) is -0').to.equal(true);
+        expect(Object.is(at(0), 0), 'tanh(+0) is +0').to.equal(true);
         expect(at(1e-30), 'tanh(1e-30)').to.be.closeTo(1e-30, 1e-36);
+        expect(at(-1e-30), 'tanh(-1e-30)').to.be.closeTo(-1e-30, 1e-36);
       } else {
         expect(at(-Infinity), 'σ(-∞)').to.be.within(0, 1e-30);
         expect(at(-100), 'σ(-100)').to.be.within(0, 1e-30);
