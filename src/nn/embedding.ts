@@ -3,7 +3,7 @@ import { canReadSync, readSync } from '../read.js';
 import { AssertionError, IndexError, RuntimeError, TypeError, ValueError, messages, pyFloatRepr, pyTypeName } from '../errors.js';
 import { dtype as DType, float32, resolveModuleDtype } from '../dtype.js';
 import { type Device, requireActive } from '../device.js';
-import { Module } from './module.js';
+import { Module, newParameter } from './module.js';
 import { normal_ } from './init.js';
 import { bindArgs, checkShape } from './args.js';
 
@@ -79,11 +79,11 @@ export class Embedding extends Module {
     this.sparse = a.sparse ?? false;
     const w = a._weight ?? null;
     if (w === null) {
-      this.register_parameter('weight', tf.variable(tf.zeros([n, d]), !(a._freeze ?? false)));
+      this.register_parameter('weight', newParameter(() => tf.zeros([n, d]), !(a._freeze ?? false)));
       this.reset_parameters();
     } else {
       if (!tf.util.arraysEqual(w.shape, [n, d])) throw new AssertionError('Shape of weight does not match num_embeddings and embedding_dim');
-      this.register_parameter('weight', tf.variable(tf.cast(w, 'float32'), !(a._freeze ?? false)));
+      this.register_parameter('weight', newParameter(() => tf.cast(w, 'float32'), !(a._freeze ?? false)));
     }
   }
 

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { RuntimeError, TypeError, ValueError, messages, pyTypeName } from '../errors.js';
 import { dtype as DType, float32, resolveModuleDtype } from '../dtype.js';
 import { type Device, requireActive } from '../device.js';
-import { Module } from './module.js';
+import { Module, newParameter } from './module.js';
 import { _calculate_fan_in_and_fan_out, kaiming_uniform_, uniform_ } from './init.js';
 import { bindArgs, checkShape, pyBool } from './args.js';
 
@@ -56,9 +56,9 @@ export class Linear extends Module {
     if (a.device !== null && a.device !== undefined) requireActive(a.device);
     this.in_features = inF;
     this.out_features = outF;
-    this.register_parameter('weight', tf.variable(tf.zeros([outF, inF]), true));
+    this.register_parameter('weight', newParameter(() => tf.zeros([outF, inF])));
     // Torch parity: `bias` is truthiness-tested (`if bias:`), so 0 or '' mean no bias.
-    this.register_parameter('bias', (a.bias ?? true) ? tf.variable(tf.zeros([outF]), true) : null);
+    this.register_parameter('bias', (a.bias ?? true) ? newParameter(() => tf.zeros([outF])) : null);
     this.reset_parameters();
   }
 

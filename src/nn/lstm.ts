@@ -4,7 +4,7 @@ import { dtype as DType, fromTf, resolveModuleDtype } from '../dtype.js';
 import { type LSTMFunctionalOptions, lstm as lstmFunctional, lstmComplex } from '../functional/lstm.js';
 import { type Complex, complex, guardComplexGradients, join, split } from '../functional/complex.js';
 import { uniform_ } from './init.js';
-import { Module } from './module.js';
+import { Module, newParameter } from './module.js';
 import { bindArgs } from './args.js';
 import { type LSTMFromStateDictOptions, lstmFromStateDict } from './lstm_from_state_dict.js';
 import { type Device, requireActive } from '../device.js';
@@ -153,7 +153,7 @@ export class LSTM extends Module {
         if (this.bias) shapes.push([`bias_ih${sfx}`, [gate]], [`bias_hh${sfx}`, [gate]]);
         if (this.proj_size > 0) shapes.push([`weight_hr${sfx}`, [this.proj_size, this.hidden_size]]);
         for (const [name, shape] of shapes) {
-          this.register_parameter(name, tf.variable(tf.zeros(shape, this.dtype.tf!), true));
+          this.register_parameter(name, newParameter(() => tf.zeros(shape, this.dtype.tf!)));
           this._flat_weights_names.push(name);
         }
         this._all_weights.push(shapes.map(([n]) => n));

@@ -12,6 +12,16 @@ export interface IncompatibleKeys {
 }
 
 /**
+ * A parameter holding the values `init` makes, as torch's `nn.Parameter(init)`: a tf.Variable that
+ * takes over their data. Whatever `init` creates is disposed (a Variable made from a tensor shares
+ * its data, and that tensor, or the parts tf.zeros makes of a complex64 one, left alive beside it
+ * would outlive the module's dispose()).
+ */
+export function newParameter(init: () => tf.Tensor, requires_grad = true): tf.Variable {
+  return tf.tidy(() => tf.variable(init(), requires_grad));
+}
+
+/**
  * The base of every module, like `torch.nn.Module`: named parameters (trainable `tf.Variable`s),
  * child modules with dotted names, `state_dict` / `load_state_dict`, train/eval mode, and torch's
  * repr. Parameters are also reachable as properties (`lstm.weight_ih_l0`).
