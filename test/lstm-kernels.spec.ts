@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { nn, torch } from 'tfjs-torch';
 import { CTRL, getRuntime, kernelHeapStats, lastRunThreads } from '../src/kernels/wasm/simd_runtime.js';
-import { cpuPoolSize, lastCpuRunThreads, postToCpuWorkers } from '../src/kernels/cpu/lstm_parallel.js';
+import { cpuPoolCacheSize, cpuPoolSize, lastCpuRunThreads, postToCpuWorkers } from '../src/kernels/cpu/lstm_parallel.js';
+import { cpuSingleCacheSize } from '../src/kernels/cpu/lstm_layer.js';
 import { describeEachBackend, expectNoLeak } from './helpers/backends.js';
 
 /** The fused kernel each backend's forward runs (the fixture specs check their numbers). */
@@ -295,6 +296,26 @@ describeEachBackend('the wasm SIMD kernel on several threads (Node; one thread i
     m.dispose();
   });
 
+  it('a disposed model\'s packed weights leave the kernel memory at the next forward, for the next model to reuse', async () => {
+    torch.manual_seed(3);
+    const x = tf.randomNormal([4, 6, 12]);
+    await expectNoLeak(async () => {
+      const a = new nn.LSTM(12, 48, { num_layers: 2 });
+      await run(a, x);
+      const live = kernelHeapStats()!.live;
+      a.dispose();
+      const b = new nn.LSTM(12, 48, { num_layers: 2 });
+      await run(b, x);
+      expect(kernelHeapStats()!.live, 'a\'s packed weights freed, b\'s as large').to.equal(live);
+      const c = new nn.LSTM(12, 48, { num_layers: 2 }); // b alive: both kept
+      await run(c, x);
+      expect(kernelHeapStats()!.live).to.be.greaterThan(live);
+      b.dispose();
+      c.dispose();
+    });
+    x.dispose();
+  });
+
   it('a run that traps throws instead of leaving threads waiting, and the next forward starts afresh', async function () {
     if (!IN_NODE) this.skip(); // one thread in a browser: nothing waits
     torch.set_num_threads(2);
@@ -428,6 +449,33 @@ describeEachBackend('the cpu kernel on several threads (Node worker threads; one
     x.dispose();
     for (const m of models) m.dispose();
   });
+
+  for (const t of [1, 2]) {
+    it(`on ${t} thread(s), a disposed model's packed weights leave the cache at the next forward (the workers' copies too)`, async () => {
+      torch.set_num_threads(t);
+      torch.manual_seed(8);
+      const size = () => cpuSingleCacheSize() + cpuPoolCacheSize();
+      const x = tf.randomNormal([5, 8, 6]); // N·4H·proj_size = 8·160·9: 2 threads' worth
+      await expectNoLeak(async () => {
+        const a = new nn.LSTM(6, 40, { proj_size: 9 });
+        const b = new nn.LSTM(6, 40, { proj_size: 9 });
+        await run(a, x);
+        const kept = size();
+        a.dispose();
+        await run(b, x);
+        expect(size(), 'a dropped, b added').to.equal(kept);
+        const wanted = await run(b, x);
+        const c = new nn.LSTM(6, 40, { proj_size: 9 });
+        await run(c, x); // b is alive: kept beside c
+        expect(size()).to.equal(kept + 1);
+        const again = await run(b, x);
+        for (let i = 0; i < 3; i++) expect(Array.from(again[i]!)).to.deep.equal(Array.from(wanted[i]!));
+        b.dispose();
+        c.dispose();
+      });
+      x.dispose();
+    });
+  }
 
   it('a layer too small to split stays on one thread', async () => {
     torch.set_num_threads(3);

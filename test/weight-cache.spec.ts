@@ -46,4 +46,19 @@ describe('WeightCache: packed weights kept by the identity of what they were pac
     expect(made).to.equal(2);
     expect(c.size).to.equal(1);
   });
+
+  it('sweep drops exactly the entries whose keys are no longer alive, telling onDrop of each', () => {
+    const dropped: string[] = [];
+    const c = new WeightCache<string>(10, 100, (v) => dropped.push(v));
+    c.add([ih, hh1, null], 'one', 1);
+    c.add([ih, hh2, b], 'two', 1);
+    c.add([b, hh3, null], 'three', 1);
+    const gone = new Set<unknown>([b]); // b's tensor disposed: every entry that names it goes
+    c.sweep((keys) => keys.every((k) => !gone.has(k)));
+    expect(dropped).to.deep.equal(['two', 'three']);
+    expect(c.size).to.equal(1);
+    expect(c.get([ih, hh1, null])).to.equal('one');
+    c.sweep(() => true);
+    expect(c.size).to.equal(1);
+  });
 });

@@ -54,6 +54,14 @@ export class WeightCache<V> {
     return { value: this.add(keys, value, size), fresh: true };
   }
 
+  /**
+   * Drops every entry whose keys `alive` rejects (its weights were disposed): their memory is
+   * free for the next packing at once, instead of when the bounds push them out.
+   */
+  sweep(alive: (keys: readonly unknown[]) => boolean): void {
+    for (const [k, e] of this.entries) if (!alive(e.keys)) this.drop(k, e);
+  }
+
   /** Entries kept now (for tests). */
   get size(): number {
     return this.entries.size;

@@ -3,7 +3,7 @@ import type { LayerWeights } from '../../functional/lstm.js';
 import { gemmNT } from './lstm_math.js';
 import { type LayerDims, layerSteps, packThreadShare, type StepTape } from './lstm_steps.js';
 import { ShareCache } from './share_cache.js';
-import { parallelLayerForward } from './lstm_parallel.js';
+import { parallelLayerForward, sweepPoolCache } from './lstm_parallel.js';
 
 /** One LSTM layer in one direction as a single kernel: torch's CPU loop, fused. */
 export const TorchLSTMLayer = 'TorchLSTMLayer';
@@ -11,8 +11,28 @@ export const TorchLSTMLayer = 'TorchLSTMLayer';
 const INPUTS = ['x', 'h0', 'c0', 'w_ih', 'w_hh', 'b_ih', 'b_hh', 'w_hr'] as const;
 
 interface CpuBackendLike {
+  /** The backend's tensor data by dataId (a disposed tensor's entry is gone). */
+  data: { has(dataId: object): boolean };
   readSync(dataId: object): Float32Array;
   makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
+}
+
+/** The dataId each weight array was last read from: the caches key packed weights by array. */
+const owners = new WeakMap<Float32Array, object>();
+
+/**
+ * Drops the cached packings of weights whose tensors were disposed (their arrays' data is gone
+ * from the backend), so that their memory goes with them rather than when the cache bounds
+ * push them out.
+ */
+function sweepCaches(b: CpuBackendLike): void {
+  const alive = (keys: readonly unknown[]) => keys.every((k) => {
+    if (!(k instanceof Float32Array)) return true;
+    const id = owners.get(k);
+    return id !== undefined && b.data.has(id);
+  });
+  singleCache.sweep(alive);
+  sweepPoolCache(alive);
 }
 
 let registered = false;
@@ -32,7 +52,13 @@ function register(): void {
   tf.registerKernel({ kernelName: TorchLSTMLayer, backendName: 'cpu', kernelFunc: ({ inputs, backend, attrs }) => {
     const b = backend as unknown as CpuBackendLike;
     const get = (n: string) => (inputs[n] as tf.TensorInfo | undefined);
-    const read = (n: string) => { const t = get(n); return t && t.shape[0] !== 0 ? b.readSync(t.dataId) : null; };
+    const read = (n: string) => {
+      const t = get(n);
+      if (!t || t.shape[0] === 0) return null;
+      const a = b.readSync(t.dataId);
+      owners.set(a, t.dataId);
+      return a;
+    };
     const x = get('x')!;
     const [L, N, I] = x.shape as [number, number, number];
     const G = get('w_ih')!.shape[0]!;
@@ -40,6 +66,7 @@ function register(): void {
     const P = get('w_hh')!.shape[1]!;
     const args = [read('x')!, read('h0')!, read('c0')!, read('w_ih'), read('w_hh')!, read('b_ih'), read('b_hh'),
       read('w_hr'), { L, N, I, H, P, reverse: Boolean((attrs as { reverse: boolean }).reverse) }] as const;
+    sweepCaches(b);
     const r = parallelLayerForward(...args) ?? layerForward(...args);
     return [b.makeTensorInfo([L, N, P], 'float32', r.out), b.makeTensorInfo([N, P], 'float32', r.h),
       b.makeTensorInfo([N, H], 'float32', r.c)];
@@ -163,6 +190,11 @@ function transpose(a: Float32Array, rows: number, cols: number): Float32Array {
 
 /** Packed single-threaded shares kept between forwards: a model's layers and directions, in a few models. */
 const singleCache = new ShareCache(32, 16 * 1024 * 1024);
+
+/** Shares the single-threaded cache keeps packed: for tests. */
+export function cpuSingleCacheSize(): number {
+  return singleCache.size;
+}
 
 /**
  * The layer's forward on plain arrays, on this thread: one share of all units (lstm_steps.ts),

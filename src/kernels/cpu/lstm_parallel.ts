@@ -129,6 +129,11 @@ export function cpuPoolSize(): number {
   return pool?.threads ?? 0;
 }
 
+/** Shares the running pool keeps packed (0 when none): for tests. */
+export function cpuPoolCacheSize(): number {
+  return pool?.cache.size ?? 0;
+}
+
 const WORKER_FAILED = 'the cpu LSTM kernel failed on a worker thread; the thread pool was stopped';
 
 /**
@@ -137,6 +142,11 @@ const WORKER_FAILED = 'the cpu LSTM kernel failed on a worker thread; the thread
  */
 export function postToCpuWorkers(message: unknown): void {
   for (const port of pool?.ports ?? []) port.postMessage(message);
+}
+
+/** Drops the pool's cached shares whose keys `alive` rejects (ShareCache.sweep); the workers drop their copies. */
+export function sweepPoolCache(alive: (keys: readonly unknown[]) => boolean): void {
+  pool?.cache.sweep(alive);
 }
 
 /** Stops the worker threads (a later run starts a pool of the then requested size). */

@@ -38,6 +38,11 @@ export class ShareCache {
     return { entry: value, fresh };
   }
 
+  /** Drops the entries whose keys (the weight arrays, then the thread count) `alive` rejects (WeightCache.sweep). */
+  sweep(alive: (keys: readonly unknown[]) => boolean): void {
+    this.cache.sweep(alive);
+  }
+
   /** Entries kept now (for tests). */
   get size(): number {
     return this.cache.size;

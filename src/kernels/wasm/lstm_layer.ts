@@ -11,6 +11,8 @@ import { WeightCache } from '../weight_cache.js';
  */
 
 export interface WasmBackendLike {
+  /** The backend's tensor data by dataId (a disposed tensor's entry is gone). */
+  dataIdMap: { has(dataId: object): boolean };
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
   makeOutput(shape: number[], dtype: tf.DataType, memoryOffset?: number, values?: Float32Array): tf.TensorInfo;
 }
@@ -65,11 +67,15 @@ export interface LayerInfos { w_ih: tf.TensorInfo; w_hh: tf.TensorInfo; b_ih: tf
 /**
  * The packed weights for these inputs: from the cache when the same tensor data was packed
  * before (tfjs tensors are immutable; a changed Variable gets a new dataId), else packed now.
+ * Entries whose weights were disposed since are dropped first, so a model disposed and replaced
+ * leaves its space in the kernel's memory (which never shrinks) to the next one.
  */
 function packed(rt: Runtime, b: WasmBackendLike, inputs: LayerInfos, d: KernelDims): Packed {
   const ids = WEIGHT_NAMES.map((n) => (inputs[n].shape[0] === 0 ? null : inputs[n].dataId as object));
   const { Hp, I, S, PQ } = d;
-  return cacheOf(rt).obtain(ids, () => ({ value: pack(rt, b, inputs, d), size: 4 * Hp * (I + S + 1) + PQ * 16 * Hp })).value;
+  const cache = cacheOf(rt);
+  cache.sweep((keys) => keys.every((k) => k === null || b.dataIdMap.has(k as object)));
+  return cache.obtain(ids, () => ({ value: pack(rt, b, inputs, d), size: 4 * Hp * (I + S + 1) + PQ * 16 * Hp })).value;
 }
 
 /** Packs a layer's weights into the kernel's panels (see assembly/lstm_layer.ts). */
