@@ -135,7 +135,9 @@ describe('io: fixtures written by torch 1.13 / numpy load bit for bit', () => {
     const sd = await load(`${dir}lstm_proj_bidir.pt`);
     const lstm = new nn.LSTM(3, 4, { proj_size: 2, bidirectional: true, batch_first: true });
     lstm.load_state_dict(sd);
+    for (const [k, p] of lstm.named_parameters()) expect(Array.from(p.dataSync()), k).to.deep.equal(Array.from(sd[k]!.dataSync()));
     tf.dispose(Object.values(sd));
+    lstm.dispose();
   });
 
   it('disposing the loaded tensors leaves no tensors behind', async () => {
