@@ -67,6 +67,34 @@ describeEachBackend('fused LSTM kernels: which one runs, and gradients through t
   });
 });
 
+describeEachBackend('the fused cpu and wasm kernels: a sequence\'s results do not depend on the rest of its batch', (backend) => {
+  if (backend !== 'cpu' && backend !== 'wasm') return;
+
+  it('each row of a batch of 9 gives, bit for bit, what it gives alone (2 layers, bidirectional, proj_size)', async () => {
+    torch.manual_seed(4);
+    const m = new nn.LSTM(16, 40, { num_layers: 2, bidirectional: true, proj_size: 12 }).eval();
+    const x = tf.randomNormal([7, 9, 16]);
+    await expectNoLeak(async () => {
+      const [whole, hWhole, cWhole] = await run(m, x);
+      for (const r of [0, 4, 8]) {
+        const xr = tf.slice(x, [0, r, 0], [7, 1, 16]);
+        const [alone, h, c] = await run(m, xr);
+        xr.dispose();
+        expect(rowOf(alone!, 1, 0, 24), `output of row ${r}`).to.deep.equal(rowOf(whole!, 9, r, 24));
+        expect(rowOf(h!, 1, 0, 12), `h_n of row ${r}`).to.deep.equal(rowOf(hWhole!, 9, r, 12));
+        expect(rowOf(c!, 1, 0, 40), `c_n of row ${r}`).to.deep.equal(rowOf(cWhole!, 9, r, 40));
+      }
+    });
+    x.dispose();
+    m.dispose();
+  });
+});
+
+/** Batch row r of a (·, n, w) array: its w values at each index of the first dimension. */
+function rowOf(a: Float32Array, n: number, r: number, w: number): number[][] {
+  return Array.from({ length: a.length / (n * w) }, (_, i) => Array.from(a.subarray((i * n + r) * w, (i * n + r + 1) * w)));
+}
+
 /** Runs `forward` on the model and returns its output and final state as plain arrays. */
 async function run(m: nn.LSTM, x: tf.Tensor): Promise<Float32Array[]> {
   const [o, [h, c]] = m.forward(x);
