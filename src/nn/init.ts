@@ -16,7 +16,8 @@ import { warn } from '../warn.js';
  * import * as tf from '@tensorflow/tfjs';
  * import { torch, nn } from 'tfjs-torch';
  * torch.manual_seed(0);
- * const w = tf.variable(tf.zeros([2, 3]));
+ * // tidy: tf.variable keeps its initial tensor alive, so a bare tf.zeros here would leak.
+ * const w = tf.tidy(() => tf.variable(tf.zeros([2, 3])));
  * nn.init.uniform_(w, -0.1, 0.1);
  * ```
  */
@@ -45,7 +46,7 @@ export function uniform_(param: tf.Variable, a = 0, b = 1, generator: Generator 
  * import * as tf from '@tensorflow/tfjs';
  * import { torch, nn } from 'tfjs-torch';
  * torch.manual_seed(0);
- * const w = nn.init.normal_(tf.variable(tf.zeros([10, 3])));   // torch.nn.init.normal_(torch.empty(10, 3))
+ * const w = nn.init.normal_(tf.tidy(() => tf.variable(tf.zeros([10, 3]))));   // torch.nn.init.normal_(torch.empty(10, 3))
  * ```
  */
 export function normal_(param: tf.Variable, mean = 0, std = 1, generator: Generator = default_generator): tf.Variable {
@@ -63,7 +64,7 @@ export function normal_(param: tf.Variable, mean = 0, std = 1, generator: Genera
  * ```ts
  * import * as tf from '@tensorflow/tfjs';
  * import { nn } from 'tfjs-torch';
- * nn.init._calculate_fan_in_and_fan_out(tf.zeros([3, 6]));   // [6, 3]
+ * nn.init._calculate_fan_in_and_fan_out([3, 6]);   // [6, 3]: a shape, or a tensor of that shape
  * ```
  */
 export function _calculate_fan_in_and_fan_out(t: tf.Tensor | readonly number[]): [number, number] {
@@ -107,7 +108,8 @@ export function calculate_gain(nonlinearity: string, param?: number | null): num
  * import * as tf from '@tensorflow/tfjs';
  * import { torch, nn } from 'tfjs-torch';
  * torch.manual_seed(0);
- * nn.init.kaiming_uniform_(tf.variable(tf.zeros([3, 6])), Math.sqrt(5));   // nn.Linear(6, 3)'s weight
+ * const w = tf.tidy(() => tf.variable(tf.zeros([3, 6])));
+ * nn.init.kaiming_uniform_(w, Math.sqrt(5));   // nn.Linear(6, 3)'s weight
  * ```
  */
 export function kaiming_uniform_(param: tf.Variable, a = 0, mode: 'fan_in' | 'fan_out' = 'fan_in',
