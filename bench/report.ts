@@ -209,6 +209,11 @@ export function readmeSummary(rows: Row[], workloads: Workload[], info: RunInfo)
     }
   }
   L.push('');
+  if (rows.some((r) => r.system === 'PyTorch' && r.status === 'ok' && r.variant.includes('reference BLAS'))) {
+    L.push('PyTorch ran on Debian\'s reference BLAS here (libopenblas0-openmp was not installed), on which its ' +
+      'matrix products are many times slower than on OpenBLAS: its rows do not show the PyTorch a user runs. Install ' +
+      'libopenblas0-openmp and rerun.', '');
+  }
   const g = goalsTable(goals(rows, info.ceilings, info.threads));
   if (g.length) L.push('The goals, from the same run:', '', GOALS_INTRO, '', ...g, '');
   if (info.ceilings) L.push(ceilingsLine(info.ceilings), '');

@@ -44,12 +44,14 @@ let available: boolean | null = null;
 /** Runs one workload in a PyTorch child process. */
 export async function runPyTorch(ctx: RunContext, keepCoretype: boolean, referenceBlas = false): Promise<Row[]> {
   const w = ctx.fixture.workload.name;
-  const variant = 'CPU, 2 threads';
+  const blasDir = referenceBlas ? null : OPENBLAS_DIRS.find((d) => existsSync(join(d, 'libblas.so.3'))) ?? null;
+  // The BLAS is in the row's name: on Debian's reference BLAS torch's matrix products are many
+  // times slower than on OpenBLAS, and a table that did not say so would show a PyTorch no user runs.
+  const variant = `CPU, 2 threads, ${blasDir ? 'OpenBLAS' : 'reference BLAS'}`;
   available ??= torchAvailable();
   if (!available) return [skipped(w, SYSTEM, variant, `skipped: torch not importable by ${TORCH_PYTHON}`)];
   const env = { ...process.env };
   if (!keepCoretype) delete env['OPENBLAS_CORETYPE'];
-  const blasDir = referenceBlas ? null : OPENBLAS_DIRS.find((d) => existsSync(join(d, 'libblas.so.3'))) ?? null;
   if (blasDir) env['LD_LIBRARY_PATH'] = [blasDir, env['LD_LIBRARY_PATH']].filter(Boolean).join(':');
   ctx.log(`[${w}] ${SYSTEM} (${variant}): child process${blasDir ? `, LD_LIBRARY_PATH=${blasDir}` : ''}${keepCoretype ? '' : ', OPENBLAS_CORETYPE unset'}`);
   const child = await runChild(TORCH_PYTHON,
