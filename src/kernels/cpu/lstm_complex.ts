@@ -23,6 +23,8 @@ const BLOCK = 48;
 
 interface BackendLike {
   readSync(dataId: object): Float32Array;
+  /** wasm: a view of the backend's heap (readSync there copies). */
+  typedArrayFromHeap?(t: tf.TensorInfo): Float32Array;
   makeTensorInfo?(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
   makeOutput?(shape: number[], dtype: tf.DataType, memoryOffset?: number, values?: Float32Array): tf.TensorInfo;
 }
@@ -152,8 +154,10 @@ function register(): void {
     tf.registerKernel({ kernelName: TorchLSTMComplexLayer, backendName, kernelFunc: ({ inputs, backend, attrs }) => {
       const b = backend as unknown as BackendLike;
       const info = (n: string) => inputs[n] as tf.TensorInfo;
+      // On wasm, views of its heap: valid until the outputs are made, after the last read.
+      const data = (t: tf.TensorInfo) => (b.typedArrayFromHeap ? b.typedArrayFromHeap(t) : b.readSync(t.dataId));
       const parts = (n: string): Parts | null => (info(`${n}_re`).shape[0] === 0 ? null
-        : [b.readSync(info(`${n}_re`).dataId), b.readSync(info(`${n}_im`).dataId)]);
+        : [data(info(`${n}_re`)), data(info(`${n}_im`))]);
       const a = Object.fromEntries(NAMES.map((n) => [n, parts(n)])) as unknown as ComplexLayerInputs;
       const [L, N, I] = info('x_re').shape as [number, number, number];
       const H = info('w_ih_re').shape[0]! / 4;
