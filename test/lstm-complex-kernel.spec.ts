@@ -53,10 +53,6 @@ async function run(cfg: Config, composed: boolean): Promise<number[][]> {
   }
 }
 
-/** Values equal as bits go in float32: NaN to NaN, -0 only to -0. */
-function sameBits(a: number, b: number): boolean {
-  return Number.isNaN(a) ? Number.isNaN(b) : Object.is(a, b);
-}
 
 describeEachBackend('complex64 layer kernel (TorchLSTMComplexLayer)', (backend) => {
   const fused = backend === 'cpu' || backend === 'wasm';
@@ -78,7 +74,7 @@ describeEachBackend('complex64 layer kernel (TorchLSTMComplexLayer)', (backend) 
         kernel.forEach((part, k) => part.forEach((v, i) => {
           const want = composed[k]![i]!;
           if (Number.isNaN(want)) nans++;
-          if (!sameBits(v, want)) expect.fail(`${JSON.stringify(cfg)}: output ${k}[${i}] is ${v}, the op path's ${want}`);
+          if (!Object.is(v, want)) expect.fail(`${JSON.stringify(cfg)}: output ${k}[${i}] is ${v}, the op path's ${want}`);
         }));
         if (cfg.scale === 100) expect(nans, 'NaN outputs in the magnitude-100 case').to.be.greaterThan(0);
       }
@@ -102,9 +98,9 @@ describeEachBackend('complex64 layer kernel (TorchLSTMComplexLayer)', (backend) 
         const [sr, si, tr, ti, zr, zi] = [s.re, s.im, t.re, t.im, z.re, z.im].map((x) => x.dataSync());
         for (let k = 0; k < rows * n; k++) {
           sigmoid(zr[k]!, zi[k]!, k % n < n - (n % 8));
-          if (!sameBits(out.re, sr[k]!) || !sameBits(out.im, si[k]!)) expect.fail(`sigmoid(${zr[k]} + ${zi[k]}i), column ${k % n} of ${n}: ${out.re}, ${out.im} vs ${sr[k]}, ${si[k]}`);
+          if (!Object.is(out.re, sr[k]!) || !Object.is(out.im, si[k]!)) expect.fail(`sigmoid(${zr[k]} + ${zi[k]}i), column ${k % n} of ${n}: ${out.re}, ${out.im} vs ${sr[k]}, ${si[k]}`);
           tanh(zr[k]!, zi[k]!);
-          if (!sameBits(out.re, tr[k]!) || !sameBits(out.im, ti[k]!)) expect.fail(`tanh(${zr[k]} + ${zi[k]}i): ${out.re}, ${out.im} vs ${tr[k]}, ${ti[k]}`);
+          if (!Object.is(out.re, tr[k]!) || !Object.is(out.im, ti[k]!)) expect.fail(`tanh(${zr[k]} + ${zi[k]}i): ${out.re}, ${out.im} vs ${tr[k]}, ${ti[k]}`);
         }
         tf.dispose([z.re, z.im, s.re, s.im, t.re, t.im]);
       }
@@ -120,7 +116,7 @@ describeEachBackend('complex64 layer kernel (TorchLSTMComplexLayer)', (backend) 
         let composed: number[][];
         try { composed = await run(cfg, true); } finally { await tf.setBackend('wasm'); }
         kernel.forEach((part, k) => part.forEach((v, i) => {
-          if (!sameBits(v, composed[k]![i]!)) expect.fail(`${JSON.stringify(cfg)}: output ${k}[${i}] is ${v}, cpu's ${composed[k]![i]}`);
+          if (!Object.is(v, composed[k]![i]!)) expect.fail(`${JSON.stringify(cfg)}: output ${k}[${i}] is ${v}, cpu's ${composed[k]![i]}`);
         }));
       }
     });
