@@ -28,6 +28,26 @@ describeEachBackend('fused LSTM kernels: which one runs, and gradients through t
     });
   }
 
+  if (backend === 'webgpu' || backend === 'webgl') {
+    it(`a complex64 ${backend} forward runs one TorchLSTMComplexStep program per step, one TorchComplexLinear per projection`, async () => {
+      torch.manual_seed(0);
+      for (const proj_size of [0, 2]) {
+        const m = new nn.LSTM(3, 5, { num_layers: 2, bidirectional: true, proj_size, dtype: torch.complex64 });
+        const x = tf.complex(tf.randomNormal([4, 2, 3]), tf.randomNormal([4, 2, 3]));
+        await expectNoLeak(async () => {
+          const prof = await tf.profile(() => { const [o, hc] = m.forward(x); tf.dispose([o, ...hc]); });
+          const count = (name: string) => prof.kernels.filter((k) => k.name === name).length;
+          expect(count('TorchLSTMComplexStep')).to.equal(4 * 2 * 2);
+          // the input projection of each layer and direction, plus h·W_hrᵀ at every step with proj_size
+          expect(count('TorchComplexLinear')).to.equal(2 * 2 * (proj_size ? 1 + 4 : 1));
+          expect(prof.kernelNames).to.not.include('Sin');
+        });
+        x.dispose();
+        m.dispose();
+      }
+    });
+  }
+
   it(`a forward runs ${FUSED[backend] ?? 'the op-composed path (no fused kernel on this backend yet)'}`, async () => {
     torch.manual_seed(0);
     const m = new nn.LSTM(3, 5, { num_layers: 2, proj_size: 2, bidirectional: true });

@@ -3,6 +3,7 @@ import { type Algebra, real } from './algebra.js';
 import { NotImplementedError } from '../errors.js';
 import { sincos } from './trig.js';
 import { fusedComplexLayer } from '../kernels/cpu/lstm_complex.js';
+import { fusedComplexLayerGpu } from '../kernels/lstm_complex_layer.js';
 
 /** A complex tensor as two float32 tensors of one shape. */
 // A type alias (not an interface) so that tf.tidy accepts it as a TensorContainer.
@@ -129,7 +130,7 @@ export const complex: Algebra<Complex> = {
     return out;
   },
   addScalar: (a, s) => ({ re: tf.add(a.re, s), im: tf.add(a.im, s) }),
-  fusedLayer: (x, h0, c0, w, reverse) => fusedComplexLayer(x, h0, c0, w, reverse),
+  fusedLayer: (x, h0, c0, w, reverse) => fusedComplexLayer(x, h0, c0, w, reverse) ?? fusedComplexLayerGpu(x, h0, c0, w, reverse),
 };
 
 /** Splits a tfjs complex64 tensor into its float32 parts (a real tensor gets a zero imag). */

@@ -13,7 +13,7 @@ import { registerWebGLStep } from './webgl/lstm_step.js';
  */
 
 /** Whether a gradient tape is recording (then the differentiable op-composed path must run). */
-function taping(): boolean {
+export function taping(): boolean {
   const engine = tf.engine() as unknown as { state: { gradientDepth: number } };
   return engine.state.gradientDepth > 0;
 }

@@ -1,0 +1,91 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import { registerComplexGpuKernels } from '../lstm_complex_kernel.js';
+import { GLSL_COMPLEX } from './complex_math.js';
+
+/**
+ * The complex64 LSTM kernels for tfjs's `webgl` backend (../lstm_complex_kernel.ts): the WGSL
+ * programs of ../webgpu/lstm_complex.ts in GLSL. A fragment writes one value, so each of a cell's
+ * four outputs (h_re, h_im, c_re, c_im) computes the whole cell, and each linear output both parts.
+ */
+interface WebGLBackendLike {
+  runWebGLProgram(program: object, inputs: tf.TensorInfo[], dtype: tf.DataType, customUniformValues?: number[][]): tf.TensorInfo;
+}
+
+/** GLSL setting `name` to Σ_k a(row, aRe + k)·w(wRow, k), complex, as the WGSL `dot` (torch's cgemm order). */
+function dot(name: string, a: string, row: string, aRe: string, aIm: string, wRow: string, inner: number): string {
+  return `vec2 ${name};
+    {
+      float sr = 0.0; float si = 0.0;
+      for (int k = 0; k < ${inner}; k++) {
+        float ar = get${a}(${row}, ${aRe} + k); float ai = get${a}(${row}, ${aIm} + k);
+        float wr = getWRE(${wRow}, k); float wi = getWIM(${wRow}, k);
+        sr += ar * wr - ai * wi; si += ar * wi + ai * wr;
+      }
+      ${name} = vec2(sr, si);
+    }`;
+}
+
+class LinearProgramGL {
+  readonly variableNames: string[];
+  readonly outputShape: number[];
+  readonly userCode: string;
+
+  constructor(R: number, C: number, K: number, bias: boolean) {
+    this.variableNames = bias ? ['A', 'WRE', 'WIM', 'BRE', 'BIM'] : ['A', 'WRE', 'WIM'];
+    this.outputShape = [R, 2 * C];
+    this.userCode = `void main() {
+        ivec2 coords = getOutputCoords();
+        int r = coords.x;
+        int c = coords.y < ${C} ? coords.y : coords.y - ${C};
+        ${dot('s', 'A', 'r', '0', `${K}`, 'c', K)}
+        ${bias ? 's += vec2(getBRE(c), getBIM(c));' : ''}
+        setOutput(coords.y < ${C} ? s.x : s.y);
+      }`;
+  }
+}
+
+class StepProgramGL {
+  readonly variableNames: string[];
+  readonly outputShape: number[];
+  readonly userCode: string;
+  readonly customUniforms = [{ name: 'row0', type: 'int' }];
+
+  constructor(N: number, H: number, P: number, bias: boolean) {
+    this.variableNames = bias ? ['HS', 'S', 'WRE', 'WIM', 'PRE', 'BRE', 'BIM'] : ['HS', 'S', 'WRE', 'WIM', 'PRE'];
+    this.outputShape = [N, 4 * H];
+    this.userCode = `${GLSL_COMPLEX}
+      vec2 gate(int n, int col) {
+        ${dot('s', 'HS', 'n', '0', `${P}`, 'col', P)}
+        ${bias ? 's += vec2(getBRE(col), getBIM(col));' : ''}
+        return s + vec2(getPRE(row0 + n, col), getPRE(row0 + n, col + ${4 * H}));
+      }
+      void main() {
+        ivec2 coords = getOutputCoords();
+        int n = coords.x;
+        int part = coords.y / ${H};
+        int j = coords.y - part * ${H};
+        // Torch parity: torch's AVX2 sigmoid takes each row's first 8·⌊H/8⌋ units vectorised.
+        bool v = j < ${H - (H % 8)};
+        vec2 i = csigmoid(gate(n, j), v);
+        vec2 f = csigmoid(gate(n, ${H} + j), v);
+        vec2 g = ctanh(gate(n, ${2 * H} + j));
+        vec2 c = cmul(f, vec2(getS(n, ${2 * H} + j), getS(n, ${3 * H} + j))) + cmul(i, g);
+        if (part >= 2) {
+          setOutput(part == 2 ? c.x : c.y);
+        } else {
+          vec2 h = cmul(csigmoid(gate(n, ${3 * H} + j), v), ctanh(c));
+          setOutput(part == 0 ? h.x : h.y);
+        }
+      }`;
+  }
+}
+
+/** Registers the complex kernels for the webgl backend (once). */
+export function registerWebGLComplex(): void {
+  registerComplexGpuKernels('webgl', {
+    linear: ({ R, C, K, bias, inputs }, backend) => (backend as WebGLBackendLike)
+      .runWebGLProgram(new LinearProgramGL(R, C, K, bias), inputs, 'float32'),
+    step: ({ N, H, P, bias, row0, inputs }, backend) => (backend as WebGLBackendLike)
+      .runWebGLProgram(new StepProgramGL(N, H, P, bias), inputs, 'float32', [[row0]]),
+  });
+}
