@@ -149,9 +149,9 @@ export async function useBackend(name: string): Promise<void> {
  * GPU shards. On SwiftShader (a CPU implementation of Vulkan) every fixture case on every GPU
  * backend takes over half an hour (measured piecewise), past CI's budget, so by default the three GPU runs of one
  * `npm test` split the fixture cases between them: case i of a fixture list runs on the GPU run
- * whose shard is i mod 3 (forward cases), or i mod 6 (gradient and complex64 cases, which cost
- * 5-10x more per case), so that every forward case runs on one GPU backend in every run and half
- * of the gradient and complex64 cases do. cpu and wasm always run every case;
+ * whose shard is i mod 3 (forward cases), or i mod 6 (gradient cases, which cost 5-10x more per
+ * case), so that every forward case runs on one GPU backend in every run and half of the gradient
+ * cases do (complex64 cases, since their GPU kernels, all run everywhere). cpu and wasm always run every case;
  * TFJS_TORCH_FULL=1 (`npm run test:gpu`) runs every case on every GPU backend too.
  * Shards: webgpu in Node 0, webgl in Chromium 1, webgpu in Chromium 2.
  */

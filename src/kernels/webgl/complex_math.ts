@@ -3,11 +3,10 @@ import { EXP, SINH, TANH_T32, hornerZ, lit } from '../webgpu/complex_math.js';
 
 /**
  * torch's complex64 σ and tanh in GLSL for the webgl complex LSTM step (./lstm_complex.ts): the
- * WGSL functions of ../webgpu/complex_math.ts line for line (fdlibm's float32 sin and cos, the
- * op-composed path's complex formulas), with exp, sinh and cosh as tfjs-backend-webgl 4.22 has them.
+ * WGSL functions of ../webgpu/complex_math.ts line for line (fdlibm's float32 exp, sin and cos,
+ * sinh and cosh from them, the op-composed path's complex formulas).
  */
 const { INV_PIO2, PIO2_PARTS, S, C } = SINCOS_CONSTANTS;
-const horner = hornerZ;
 
 export const GLSL_COMPLEX = `
   float expT(float x) {
@@ -25,19 +24,21 @@ export const GLSL_COMPLEX = `
     if (x < ${lit(EXP.UNDERFLOW)}) { return 0.0; }
     return scaled;
   }
-  float sinhSmall(float a) {
+  vec2 sinhcosh(float a) {
+    float e = expT(a);
     float z = a * a;
-    return a + (a * z) * (${hornerZ(SINH)});
+    float small = a + (a * z) * (${hornerZ(SINH)});
+    return vec2(abs(a) < 1.0 ? small : (e - 1.0 / e) * 0.5, (e + 1.0 / e) * 0.5);
   }
   vec2 sincosT(float x) {
     float k = floor(x * ${lit(INV_PIO2)} + 0.5);
     float r = x;
     ${PIO2_PARTS.map((p) => `r = r - k * ${lit(p)};`).join(' ')}
     float z = r * r;
-    float sinR = r + (r * z) * (${horner(S)});
+    float sinR = r + (r * z) * (${hornerZ(S)});
     float hz = z * 0.5;
     float w = 1.0 - hz;
-    float cosR = w + (((1.0 - w) - hz) + (z * z) * (${horner(C)}));
+    float cosR = w + (((1.0 - w) - hz) + (z * z) * (${hornerZ(C)}));
     float q = k - floor(k * 0.25) * 4.0;
     bool odd = q == 1.0 || q == 3.0;
     float s = odd ? cosR : sinR;
@@ -68,12 +69,10 @@ export const GLSL_COMPLEX = `
   vec2 ctanh(vec2 z) {
     float t = ${lit(TANH_T32)};
     float a = clamp(z.x, -t, t);
-    float ea = expT(a);
-    float sinha = abs(a) < 1.0 ? sinhSmall(a) : (ea - 1.0 / ea) * 0.5;
-    float cosha = (ea + 1.0 / ea) * 0.5;
+    vec2 sh = sinhcosh(a);
     vec2 sc = sincosT(z.y);
-    float den = sinha * sinha + sc.y * sc.y;
+    float den = sh.x * sh.x + sc.y * sc.y;
     float p = sc.x * sc.y;
     if (abs(z.x) > t) { return vec2(sign(z.x), (p * 4.0) * expT(abs(z.x) * -2.0)); }
-    return vec2((sinha * cosha) / den, p / den);
+    return vec2((sh.x * sh.y) / den, p / den);
   }`;

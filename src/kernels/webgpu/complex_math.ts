@@ -2,10 +2,11 @@ import { SINCOS_CONSTANTS } from '../../functional/trig.js';
 
 /**
  * torch's complex64 σ and tanh in WGSL, for the complex LSTM step program (./lstm_complex.ts):
- * the op-composed complex path's formulas (functional/complex.ts) on one element, with
- * sin and cos from fdlibm's float32 algorithm (functional/trig.ts `sincosF32`: GPU sin/cos are
- * too coarse for the ill-conditioned complex recurrence) and exp, sinh and cosh as the webgpu
- * backend computes them (tfjs-backend-webgpu 4.22, unary_op_util).
+ * the op-composed complex path's formulas (functional/complex.ts) on one element, built on
+ * float32 functions within about 1 ulp, as torch's are (Sleef's, glibc's), where the GPU's own are
+ * coarser and the ill-conditioned complex recurrence amplifies the difference: sin and cos by
+ * fdlibm's algorithm (functional/trig.ts `sincosF32`; GPU sin/cos: 2⁻¹¹ absolute), exp by fdlibm's
+ * (GPU exp: 3 + 2·|x| ulp), sinh and cosh from that exp, sinh below 1 from its series.
  */
 
 /** A float32 value as a literal that converts back to it exactly. */
@@ -18,7 +19,6 @@ const { INV_PIO2, PIO2_PARTS, S, C } = SINCOS_CONSTANTS;
 /** `c[0] + z·(c[1] + z·(…))` in shader source (the same text in WGSL and GLSL). */
 export const hornerZ = (c: readonly number[]): string =>
   c.slice(0, -1).reduceRight((acc, k) => `(${acc}) * z + ${lit(k)}`, lit(c[c.length - 1]!));
-const horner = hornerZ;
 
 /**
  * fdlibm's float32 exp (e_expf.c): k = round(x/ln 2), r = x - k·ln 2 with ln 2 in two parts
@@ -55,19 +55,21 @@ export const WGSL_COMPLEX = `
     if (x < ${lit(EXP.UNDERFLOW)}) { return 0.0; }
     return scaled;
   }
-  fn sinh_small(a : f32) -> f32 {
+  fn sinhcosh(a : f32) -> vec2<f32> {
+    let e = exp_(a);
     let z = a * a;
-    return a + (a * z) * (${hornerZ(SINH)});
+    let small = a + (a * z) * (${hornerZ(SINH)});
+    return vec2<f32>(select((e - 1.0 / e) * 0.5, small, abs(a) < 1.0), (e + 1.0 / e) * 0.5);
   }
   fn sincos_(x : f32) -> vec2<f32> {
     let k = floor(x * ${lit(INV_PIO2)} + 0.5);
     var r = x;
     ${PIO2_PARTS.map((p) => `r = r - k * ${lit(p)};`).join(' ')}
     let z = r * r;
-    let sinR = r + (r * z) * (${horner(S)});
+    let sinR = r + (r * z) * (${hornerZ(S)});
     let hz = z * 0.5;
     let w = 1.0 - hz;
-    let cosR = w + (((1.0 - w) - hz) + (z * z) * (${horner(C)}));
+    let cosR = w + (((1.0 - w) - hz) + (z * z) * (${hornerZ(C)}));
     let q = k - floor(k * 0.25) * 4.0;
     let odd = q == 1.0 || q == 3.0;
     var s = select(sinR, cosR, odd);
@@ -102,12 +104,10 @@ export const WGSL_COMPLEX = `
   fn ctanh(z : vec2<f32>) -> vec2<f32> {
     let t = ${lit(TANH_T32)};
     let a = clamp(z.x, -t, t);
-    let ea = exp_(a);
-    let sinha = select((ea - 1.0 / ea) * 0.5, sinh_small(a), abs(a) < 1.0);
-    let cosha = (ea + 1.0 / ea) * 0.5;
+    let sh = sinhcosh(a);
     let sc = sincos_(z.y);
-    let den = sinha * sinha + sc.y * sc.y;
+    let den = sh.x * sh.x + sc.y * sc.y;
     let p = sc.x * sc.y;
     if (abs(z.x) > t) { return vec2<f32>(sign(z.x), (p * 4.0) * exp_(abs(z.x) * -2.0)); }
-    return vec2<f32>((sinha * cosha) / den, p / den);
+    return vec2<f32>((sh.x * sh.y) / den, p / den);
   }`;
