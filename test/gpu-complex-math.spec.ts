@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { CellwiseProgram } from '../src/kernels/webgpu/lstm_cell.js';
+import { CellwiseProgram } from '../src/kernels/webgpu/program.js';
 import { WGSL_COMPLEX } from '../src/kernels/webgpu/complex_math.js';
 import { GLSL_COMPLEX } from '../src/kernels/webgl/complex_math.js';
 import { describeEachBackend, expectNoLeak } from './helpers/backends.js';

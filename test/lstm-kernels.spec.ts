@@ -8,23 +8,27 @@ import { describeEachBackend, expectNoLeak } from './helpers/backends.js';
 
 /** The fused kernel each backend's forward runs (the fixture specs check their numbers). */
 const FUSED: Record<string, string> = {
-  cpu: 'TorchLSTMLayer', wasm: 'TorchLSTMStack', webgpu: 'TorchLSTMCell', webgl: 'TorchLSTMCell',
+  cpu: 'TorchLSTMLayer', wasm: 'TorchLSTMStack', webgpu: 'TorchLSTMStep', webgl: 'TorchLSTMStep',
 };
 
 describeEachBackend('fused LSTM kernels: which one runs, and gradients through the reference path', (backend) => {
   if (backend === 'webgpu' || backend === 'webgl') {
-    it(`without proj_size, a ${backend} forward runs one TorchLSTMStep program per step`, async () => {
+    it(`a ${backend} forward runs one TorchLSTMStep program per step (and one TorchLSTMProject with proj_size), no per-step matmul`, async () => {
       torch.manual_seed(0);
-      const m = new nn.LSTM(3, 5, { num_layers: 2, bidirectional: true });
-      const x = tf.randomNormal([4, 2, 3]);
-      await expectNoLeak(async () => {
-        const prof = await tf.profile(() => { const [o, hc] = m.forward(x); tf.dispose([o, ...hc]); });
-        const steps = prof.kernels.filter((k) => k.name === 'TorchLSTMStep').length;
-        expect(steps).to.equal(4 * 2 * 2);
-        expect(prof.kernelNames).to.not.include('TorchLSTMCell');
-      });
-      x.dispose();
-      m.dispose();
+      for (const proj_size of [0, 2]) {
+        const m = new nn.LSTM(3, 5, { num_layers: 2, bidirectional: true, proj_size });
+        const x = tf.randomNormal([4, 2, 3]);
+        await expectNoLeak(async () => {
+          const prof = await tf.profile(() => { const [o, hc] = m.forward(x); tf.dispose([o, ...hc]); });
+          const count = (name: string) => prof.kernels.filter((k) => k.name === name).length;
+          expect(count('TorchLSTMStep')).to.equal(4 * 2 * 2);
+          expect(count('TorchLSTMProject')).to.equal(proj_size ? 4 * 2 * 2 : 0);
+          // the input projection of each layer and direction only
+          expect(count('BatchMatMul') + count('_FusedMatMul')).to.equal(2 * 2);
+        });
+        x.dispose();
+        m.dispose();
+      }
     });
   }
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { splitColumns, unstack0 } from '../kernels/unstack.js';
 import { fusedLayerCpu } from '../kernels/cpu/lstm_layer.js';
-import { fusedLayerGpu } from '../kernels/lstm_cell_layer.js';
+import { fusedLayerGpu } from '../kernels/lstm_gpu_layer.js';
 import { fusedLayerWasm } from '../kernels/wasm/lstm_layer.js';
 import { fusedStackWasm } from '../kernels/wasm/lstm_stack.js';
 import type { LayerWeights } from './lstm.js';

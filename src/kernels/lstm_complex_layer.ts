@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Complex } from '../functional/complex.js';
 import type { LayerWeights } from '../functional/lstm.js';
 import { TorchComplexLinear, TorchLSTMComplexStep } from './lstm_complex_kernel.js';
-import { taping } from './lstm_cell_layer.js';
-import { MAX_WEBGPU_CELLS } from './webgpu/lstm_cell.js';
+import { taping } from './lstm_gpu_layer.js';
+import { MAX_WEBGPU_CELLS } from './webgpu/program.js';
 import { registerWebGPUComplex } from './webgpu/lstm_complex.js';
 import { registerWebGLComplex } from './webgl/lstm_complex.js';
 

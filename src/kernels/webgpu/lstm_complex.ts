@@ -1,6 +1,5 @@
-import type * as tf from '@tensorflow/tfjs-core';
 import { registerComplexGpuKernels } from '../lstm_complex_kernel.js';
-import { CellwiseProgram } from './lstm_cell.js';
+import { CellwiseProgram, type WebGPUBackendLike, i32 } from './program.js';
 import { WGSL_COMPLEX } from './complex_math.js';
 
 /**
@@ -11,11 +10,6 @@ import { WGSL_COMPLEX } from './complex_math.js';
  * complex gate math of ./complex_math.ts and the state update) in one dispatch, where the
  * op-composed complex path dispatches about a hundred programs per step.
  */
-interface WebGPUBackendLike {
-  runWebGPUProgram(program: object, inputs: tf.TensorInfo[], dtype: tf.DataType,
-    uniforms?: { type: string; data: number[] }[]): tf.TensorInfo;
-}
-
 /**
  * WGSL that sets `name` to Σ_k a[aRe + k]·w[wRow + k] over `inner` terms, complex, with a's
  * imaginary parts `aIm` after its real ones and w's parts in WRE / WIM.
@@ -118,7 +112,6 @@ class StepProgram extends CellwiseProgram {
 
 /** Registers the complex kernels for the webgpu backend (once). */
 export function registerWebGPUComplex(): void {
-  const i32 = (v: number) => ({ type: 'int32', data: [v] });
   registerComplexGpuKernels('webgpu', {
     linear: ({ R, C, K, aStride, bias, inputs }, backend) => (backend as WebGPUBackendLike)
       .runWebGPUProgram(new LinearProgram(R, C, bias), inputs, 'float32', [i32(C), i32(K), i32(aStride), i32(R * C)]),

@@ -1,34 +1,29 @@
-import type * as tf from '@tensorflow/tfjs-core';
-import { registerStepKernel } from '../lstm_cell_kernel.js';
-import { ACTIVATIONS, CellwiseProgram } from './lstm_cell.js';
+import { registerStepKernels } from '../lstm_step_kernel.js';
+import { ACTIVATIONS, CellwiseProgram, type WebGPUBackendLike, i32 } from './program.js';
 
 /**
  * One whole LSTM time step as a single WGSL dispatch for tfjs's `webgpu` backend, registered as
- * `TorchLSTMStep` (../lstm_cell_kernel.ts) for layers without proj_size (with one,
- * ./lstm_cell.ts's two programs follow the step's matmul). The state travels packed as one
- * (N, 2H) tensor `[h | c]`; each invocation owns one cell (n, j): it computes the four gate
- * pre-activations
+ * `TorchLSTMStep` (../lstm_step_kernel.ts), and with proj_size the projection `TorchLSTMProject`.
+ * The state travels packed as one (N, 2H) tensor `[h | c]`; each invocation owns one cell (n, j):
+ * it computes the four gate pre-activations
  * `(h·W_hhᵀ)[n, q·H + j] + b_hh + pre[row0 + n]` (the dot product over k in order, like a naive
- * matmul), then `c' = σ(f)·c + σ(i)·tanh(g)` and `h' = σ(o)·tanh(c')`, and writes both. Per step
- * that is 1 dispatch where the cell path needs 3 (matmul, c', h') and the op-composed path ~15.
+ * matmul; h is the state's, or with proj_size the projected `HS`), then
+ * `c' = σ(f)·c + σ(i)·tanh(g)` and `h' = σ(o)·tanh(c')` with the backend's own σ and tanh, and
+ * writes both. Per step that is 1 dispatch (2 with proj_size) where the op-composed path needs ~15.
  */
-interface WebGPUBackendLike {
-  runWebGPUProgram(program: object, inputs: tf.TensorInfo[], dtype: tf.DataType,
-    uniforms?: { type: string; data: number[] }[]): tf.TensorInfo;
-}
-
 class StepProgram extends CellwiseProgram {
   readonly variableNames: string[];
   readonly outputShape: number[];
   readonly shaderKey: string;
-  readonly uniforms = 'row0 : i32, hidden : i32, cells : i32,';
+  readonly uniforms = 'row0 : i32, hidden : i32, inner : i32, cells : i32,';
 
-  constructor(N: number, H: number, private readonly bias: boolean) {
+  constructor(N: number, H: number, private readonly bias: boolean, private readonly proj: boolean) {
     super(N, H);
-    // S = [h | c] (N, 2H); W = W_hhᵀ (H, 4H); PRE = x·W_ihᵀ + b_ih for all steps (L·N, 4H).
-    this.variableNames = bias ? ['S', 'W', 'PRE', 'BHH'] : ['S', 'W', 'PRE'];
+    // S = [h | c] (N, 2H); W = W_hhᵀ (H_out, 4H); PRE = x·W_ihᵀ + b_ih for all steps (L·N, 4H);
+    // HS = this step's projected h (N, H_out), with proj_size.
+    this.variableNames = ['S', 'W', 'PRE', ...(bias ? ['BHH'] : []), ...(proj ? ['HS'] : [])];
     this.outputShape = [N, 2 * H];
-    this.shaderKey = `torch_lstm_step_${bias}`;
+    this.shaderKey = `torch_lstm_step_${bias}_${proj}`;
   }
 
   getUserCode(): string {
@@ -37,12 +32,13 @@ class StepProgram extends CellwiseProgram {
       fn main(index : i32) {
         if (index < uniforms.cells) {
           let H = uniforms.hidden;
+          let P = uniforms.inner;
           let g4 = 4 * H;
           let n = index / H;
           let j = index - n * H;
           var si = 0.0; var sf = 0.0; var sg = 0.0; var so = 0.0;
-          for (var k = 0; k < H; k++) {
-            let hk = S[n * 2 * H + k];
+          for (var k = 0; k < P; k++) {
+            let hk = ${this.proj ? 'HS[n * P + k]' : 'S[n * 2 * H + k]'};
             let w = k * g4 + j;
             si = si + hk * W[w];
             sf = sf + hk * W[w + H];
@@ -62,9 +58,39 @@ class StepProgram extends CellwiseProgram {
   }
 }
 
-/** Registers `TorchLSTMStep` for the webgpu backend (once). */
+/** h·W_hrᵀ (N, P) from the state S = [h | c] (N, 2H) and WR = W_hrᵀ (H, P), summed over k in order. */
+class ProjectProgram extends CellwiseProgram {
+  readonly variableNames = ['S', 'WR'];
+  readonly outputShape: number[];
+  readonly shaderKey = 'torch_lstm_project';
+  readonly uniforms = 'hidden : i32, outs : i32,';
+
+  constructor(N: number, P: number) {
+    super(N, P);
+    this.outputShape = [N, P];
+  }
+
+  getUserCode(): string {
+    return `fn main(index : i32) {
+        if (index < uniforms.size) {
+          let H = uniforms.hidden;
+          let P = uniforms.outs;
+          let n = index / P;
+          let p = index - n * P;
+          var s = 0.0;
+          for (var k = 0; k < H; k++) { s = s + S[n * 2 * H + k] * WR[k * P + p]; }
+          setOutputAtIndex(index, s);
+        }
+      }`;
+  }
+}
+
+/** Registers `TorchLSTMStep` and `TorchLSTMProject` for the webgpu backend (once). */
 export function registerWebGPUStep(): void {
-  registerStepKernel('webgpu', ({ N, H, bias, row0, inputs }, backend) => (backend as WebGPUBackendLike)
-    .runWebGPUProgram(new StepProgram(N, H, bias), inputs, 'float32',
-      [{ type: 'int32', data: [row0] }, { type: 'int32', data: [H] }, { type: 'int32', data: [N * H] }]));
+  registerStepKernels('webgpu', {
+    step: ({ N, H, P, bias, proj, row0, inputs }, backend) => (backend as WebGPUBackendLike)
+      .runWebGPUProgram(new StepProgram(N, H, bias, proj), inputs, 'float32', [i32(row0), i32(H), i32(P), i32(N * H)]),
+    project: ({ N, H, P, inputs }, backend) => (backend as WebGPUBackendLike)
+      .runWebGPUProgram(new ProjectProgram(N, P), inputs, 'float32', [i32(H), i32(P)]),
+  });
 }
