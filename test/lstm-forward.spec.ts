@@ -1,13 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { type LSTMCase, expectClose, fixture } from './helpers/fixtures.js';
 import { buildLSTM, caseInputs, label } from './helpers/lstm.js';
-import { describeEachBackend, expectNoLeak, gpuShare } from './helpers/backends.js';
+import { describeEachBackend, expectNoLeak } from './helpers/backends.js';
 
 const ATOL = 1e-5;
 const files = ['lstm/float32.json', 'lstm/extras.json'];
 
-describeEachBackend('nn.LSTM forward (float32) agrees with PyTorch within 1e-5', (backend) => {
-  for (const c of gpuShare(backend, files.flatMap((f) => fixture<{ cases: LSTMCase[] }>(f).cases), 3)) {
+describeEachBackend('nn.LSTM forward (float32) agrees with PyTorch within 1e-5', () => {
+  // Every case on every backend: with the GPU step kernels all of them take 11-19 s on SwiftShader.
+  for (const c of files.flatMap((f) => fixture<{ cases: LSTMCase[] }>(f).cases)) {
     it(label(c), async () => {
       const m = buildLSTM(c);
       const { x, hx } = caseInputs(c);

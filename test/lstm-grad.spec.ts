@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { type LSTMCase, expectClose, fixture } from './helpers/fixtures.js';
 import { buildLSTM, caseInputs, label, sumAll } from './helpers/lstm.js';
-import { describeEachBackend, expectNoLeak, gpuShare } from './helpers/backends.js';
+import { describeEachBackend, expectNoLeak } from './helpers/backends.js';
 
 // Gradients sum over L·N steps and reach magnitudes in the hundreds, where float32 resolution
 // alone is ~3e-5: like torch.testing.assert_close, allow its float32 rtol on top of the 1e-4.
@@ -10,9 +10,9 @@ const ATOL = 1e-4;
 const RTOL = 1.3e-6;
 const files = ['lstm/float32.json', 'lstm/extras.json'];
 
-describeEachBackend('nn.LSTM gradients of output.sum() match PyTorch autograd within 1e-4', (backend) => {
+describeEachBackend('nn.LSTM gradients of output.sum() match PyTorch autograd within 1e-4', () => {
   const cases = files.flatMap((f) => fixture<{ cases: LSTMCase[] }>(f).cases).filter((k) => k.grads && !k.training);
-  for (const c of gpuShare(backend, cases, 6)) {
+  for (const c of cases) {
     it(label(c), async () => {
       const m = buildLSTM(c);
       const { x, hx } = caseInputs(c);

@@ -79,8 +79,7 @@ export async function runBrowserSuite(opts: { backends?: string[]; grep?: string
       const consoleLines: string[] = [];
       page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') consoleLines.push(`${m.type()}: ${m.text()}`); });
       const start = Date.now();
-      const full = !!process.env.TFJS_TORCH_FULL && process.env.TFJS_TORCH_FULL !== '0';
-      const url = `${server.url}/test/browser/index.html?backend=${backend}` + (opts.grep ? `&grep=${encodeURIComponent(opts.grep)}` : '') + (full ? '&full=1' : '');
+      const url = `${server.url}/test/browser/index.html?backend=${backend}` + (opts.grep ? `&grep=${encodeURIComponent(opts.grep)}` : '');
       await page.goto(url);
       await page.waitForFunction(() => (window as unknown as { __results?: unknown }).__results, undefined, { timeout: 30 * 60_000, polling: 1000 });
       const r = await page.evaluate(() => (window as unknown as { __results: Omit<BackendResult, 'wallSeconds'> }).__results);

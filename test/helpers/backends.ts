@@ -145,35 +145,6 @@ export async function useBackend(name: string): Promise<void> {
   if (GPU_BACKENDS.has(name)) countPrograms(name);
 }
 
-/**
- * GPU shards. On SwiftShader (a CPU implementation of Vulkan) every fixture case on every GPU
- * backend takes over half an hour (measured piecewise), past CI's budget, so by default the three GPU runs of one
- * `npm test` split the fixture cases between them: case i of a fixture list runs on the GPU run
- * whose shard is i mod 3 (forward cases), or i mod 6 (gradient cases, which cost 5-10x more per
- * case), so that every forward case runs on one GPU backend in every run and half of the gradient
- * cases do (complex64 cases, since their GPU kernels, all run everywhere). cpu and wasm always run every case;
- * TFJS_TORCH_FULL=1 (`npm run test:gpu`) runs every case on every GPU backend too.
- * Shards: webgpu in Node 0, webgl in Chromium 1, webgpu in Chromium 2.
- */
-const FULL = IN_NODE
-  ? !!process.env.TFJS_TORCH_FULL && process.env.TFJS_TORCH_FULL !== '0'
-  : !!(globalThis as { __TFJS_TORCH_FULL__?: boolean }).__TFJS_TORCH_FULL__;
-const SHARD: Record<string, number> = IN_NODE ? { webgpu: 0 } : { webgl: 1, webgpu: 2 };
-
-/**
- * The fixture cases this backend runs (see FULL above): all of them, or its GPU shard, where
- * `every` is 3 for cheap cases and 6 for expensive ones. Registers one pending test that says
- * how many cases were left to the other GPU runs.
- */
-export function gpuShare<T>(backend: string, cases: readonly T[], every: 3 | 6): T[] {
-  if (FULL || !GPU_BACKENDS.has(backend)) return [...cases];
-  const shard = SHARD[backend] ?? 0;
-  const mine = cases.filter((_, i) => i % every === shard);
-  it(`SHARDED on ${backend}: ${mine.length} of ${cases.length} cases here (case i runs where i mod ${every} = ${shard}); ` +
-    'the other GPU runs take the rest (TFJS_TORCH_FULL=1 runs all)');
-  return mine;
-}
-
 /** One suite, many backends (the tfjs-core `describeWithFlags` habit). */
 export function describeEachBackend(title: string, body: (backend: string) => void): void {
   for (const backend of BACKENDS) {
