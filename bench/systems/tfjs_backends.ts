@@ -81,11 +81,11 @@ export async function useBackend(name: string): Promise<void> {
  * fused JavaScript kernel per layer (a few seconds on W1/W3), so it always runs; tf.layers.lstm on
  * the cpu backend takes > 10 s per W1 run, so `--quick` runs it on W2/W5 only and the full run
  * skips W3 (~30 s per run; W1 and W4 already show its speed at that size). webgpu on SwiftShader
- * (an emulator): W2 only (~0.2 s per run; a W1 forward takes ~19 s).
+ * (an emulator): the batch-1 workloads W2 and W5 only (~0.1 s per run; a W1 forward takes ~19 s).
  */
 export function skipFor(system: 'tfjs-torch' | 'tf.layers.lstm', b: BackendInfo, workload: string, quick: boolean): string | null {
-  if (b.name === 'webgpu' && b.emulated && workload !== 'W2') {
-    return 'skipped: webgpu here is SwiftShader, a CPU emulation (a W1 forward takes ~19 s); W2 shows it';
+  if (b.name === 'webgpu' && b.emulated && workload !== 'W2' && workload !== 'W5') {
+    return 'skipped: webgpu here is SwiftShader, a CPU emulation (a W1 forward takes ~19 s); W2 and W5 show it';
   }
   if (b.name !== 'cpu' || system === 'tfjs-torch') return null;
   if (quick && !['W2', 'W5'].includes(workload)) return 'skipped in --quick: tf.layers.lstm on the cpu backend takes > 10 s per run at this size';
