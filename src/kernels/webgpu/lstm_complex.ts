@@ -10,6 +10,7 @@ import { WGSL_COMPLEX } from './complex_math.js';
  * complex gate math of ./complex_math.ts and the state update) in one dispatch, where the
  * op-composed complex path dispatches about a hundred programs per step.
  */
+
 /**
  * WGSL that sets `name` to Σ_k a[aRe + k]·w[wRow + k] over `inner` terms, complex, with a's
  * imaginary parts `aIm` after its real ones and w's parts in WRE / WIM.
