@@ -150,7 +150,7 @@ async function main(): Promise<void> {
     `tf.layers.lstm: tf.sequential of \`tf.layers.lstm\` (recurrentActivation 'sigmoid', returnSequences) / \`tf.layers.bidirectional\` (mergeMode 'concat'), built once, weights set from the state_dict; timed = \`model.predict(x, {batchSize: N})\` + \`await data()\` on a (N, L, H_in) copy of the input.`,
     `onnxruntime-node: CPU EP, intraOpNumThreads 2, graphOptimizationLevel 'all'. onnxruntime-web: wasm EP (SIMD), numThreads 1 and 2, each in its own Node process.`,
     `ONNX files: torch.onnx.export opset 14 from PyTorch ${ctxTorchVersion(workloads)}; it fails for proj_size > 0 and for complex dtypes, so W4 and W5 have no ONNX peer.`,
-    `Timing policy (${opts.quick ? 'quick' : 'full'}): ${policy.warmup} warm-up run(s), then max(${policy.minRuns}, min(${policy.maxRuns}, ${policy.budgetMs} ms ÷ last warm-up)) timed runs; a system whose warm-up exceeds ${policy.slowMs} ms gets ${policy.slowRuns} runs. Systems run one after the other per workload: tfjs-torch, onnxruntime-node (right after it, so that their ratio sees the same machine), tf.layers.lstm, onnxruntime-web, PyTorch.`,
+    `Timing policy (${opts.quick ? 'quick' : 'full'}): ${policy.warmup} warm-up run(s), then max(${policy.minRuns}, min(${policy.maxRuns}, ${policy.budgetMs} ms ÷ last warm-up)) timed runs; a system slower than ${policy.slowMs} ms per run gets one warm-up and ${policy.slowRuns} timed runs. Systems run one after the other per workload: tfjs-torch, onnxruntime-node (right after it, so that their ratio sees the same machine), tf.layers.lstm, onnxruntime-web, PyTorch.`,
   ];
   if (torchInfo) {
     const ti = torchInfo;
