@@ -1,16 +1,12 @@
-import type * as tf from '@tensorflow/tfjs-core';
 import { registerComplexGpuKernels } from '../lstm_complex_kernel.js';
 import { GLSL_COMPLEX } from './complex_math.js';
+import { type WebGLBackendLike, glProgram } from './program.js';
 
 /**
  * The complex64 LSTM kernels for tfjs's `webgl` backend (../lstm_complex_kernel.ts): the WGSL
  * programs of ../webgpu/lstm_complex.ts in GLSL. A fragment writes one value, so each of a cell's
  * four outputs (h_re, h_im, c_re, c_im) computes the whole cell, and each linear output both parts.
  */
-interface WebGLBackendLike {
-  runWebGLProgram(program: object, inputs: tf.TensorInfo[], dtype: tf.DataType, customUniformValues?: number[][]): tf.TensorInfo;
-}
-
 /** GLSL setting `name` to Σ_k a(row, aRe + k)·w(wRow, k), complex, as the WGSL `dot` (torch's cgemm order). */
 function dot(name: string, a: string, row: string, aRe: string, aIm: string, wRow: string, inner: number): string {
   return `vec2 ${name};
@@ -25,35 +21,22 @@ function dot(name: string, a: string, row: string, aRe: string, aIm: string, wRo
     }`;
 }
 
-class LinearProgramGL {
-  readonly variableNames: string[];
-  readonly outputShape: number[];
-  readonly userCode: string;
-
-  constructor(R: number, C: number, K: number, bias: boolean) {
-    this.variableNames = bias ? ['A', 'WRE', 'WIM', 'BRE', 'BIM'] : ['A', 'WRE', 'WIM'];
-    this.outputShape = [R, 2 * C];
-    this.userCode = `void main() {
+/** out (R, 2C) = [re | im] of a·wᵀ (+ b): a's rows [re (K) | im (K)] at their start; w (C, K). */
+function linearProgram(R: number, C: number, K: number, bias: boolean): object {
+  return glProgram(bias ? ['A', 'WRE', 'WIM', 'BRE', 'BIM'] : ['A', 'WRE', 'WIM'], [R, 2 * C], `void main() {
         ivec2 coords = getOutputCoords();
         int r = coords.x;
         int c = coords.y < ${C} ? coords.y : coords.y - ${C};
         ${dot('s', 'A', 'r', '0', `${K}`, 'c', K)}
         ${bias ? 's += vec2(getBRE(c), getBIM(c));' : ''}
         setOutput(coords.y < ${C} ? s.x : s.y);
-      }`;
-  }
+      }`);
 }
 
-class StepProgramGL {
-  readonly variableNames: string[];
-  readonly outputShape: number[];
-  readonly userCode: string;
-  readonly customUniforms = [{ name: 'row0', type: 'int' }];
-
-  constructor(N: number, H: number, P: number, bias: boolean) {
-    this.variableNames = bias ? ['HS', 'S', 'WRE', 'WIM', 'PRE', 'BRE', 'BIM'] : ['HS', 'S', 'WRE', 'WIM', 'PRE'];
-    this.outputShape = [N, 4 * H];
-    this.userCode = `${GLSL_COMPLEX}
+/** One step: the (N, 4H) state [h_re | h_im | c_re | c_im] after it (as the WGSL StepProgram). */
+function stepProgram(N: number, H: number, P: number, bias: boolean): object {
+  const names = bias ? ['HS', 'S', 'WRE', 'WIM', 'PRE', 'BRE', 'BIM'] : ['HS', 'S', 'WRE', 'WIM', 'PRE'];
+  return glProgram(names, [N, 4 * H], `${GLSL_COMPLEX}
       vec2 gate(int n, int col) {
         ${dot('s', 'HS', 'n', '0', `${P}`, 'col', P)}
         ${bias ? 's += vec2(getBRE(col), getBIM(col));' : ''}
@@ -76,16 +59,15 @@ class StepProgramGL {
           vec2 h = cmul(csigmoid(gate(n, ${3 * H} + j), v), ctanh(c));
           setOutput(part == 0 ? h.x : h.y);
         }
-      }`;
-  }
+      }`, true);
 }
 
 /** Registers the complex kernels for the webgl backend (once). */
 export function registerWebGLComplex(): void {
   registerComplexGpuKernels('webgl', {
     linear: ({ R, C, K, bias, inputs }, backend) => (backend as WebGLBackendLike)
-      .runWebGLProgram(new LinearProgramGL(R, C, K, bias), inputs, 'float32'),
+      .runWebGLProgram(linearProgram(R, C, K, bias), inputs, 'float32'),
     step: ({ N, H, P, bias, row0, inputs }, backend) => (backend as WebGLBackendLike)
-      .runWebGLProgram(new StepProgramGL(N, H, P, bias), inputs, 'float32', [[row0]]),
+      .runWebGLProgram(stepProgram(N, H, P, bias), inputs, 'float32', [[row0]]),
   });
 }

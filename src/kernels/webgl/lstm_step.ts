@@ -1,5 +1,5 @@
-import type * as tf from '@tensorflow/tfjs-core';
 import { registerStepKernels } from '../lstm_step_kernel.js';
+import { type WebGLBackendLike, glProgram } from './program.js';
 
 /**
  * `TorchLSTMStep` and `TorchLSTMProject` for tfjs's `webgl` backend: the WGSL programs of
@@ -7,10 +7,6 @@ import { registerStepKernels } from '../lstm_step_kernel.js';
  * value, so the fragments of h'(n, j) and c'(n, j) both compute cell (n, j)'s four gate dot
  * products (twice the recurrent multiply-adds, one draw instead of three: matmul, c', h').
  */
-interface WebGLBackendLike {
-  runWebGLProgram(program: object, inputs: tf.TensorInfo[], dtype: tf.DataType, customUniformValues?: number[][]): tf.TensorInfo;
-}
-
 /** The backend's own sigmoid and tanh (tfjs-backend-webgl 4.22: unaryop_gpu, kernels/Tanh). */
 const GL_ACTIVATIONS = `
       float sigmoidT(float x) { return 1.0 / (1.0 + exp(-1.0 * x)); }
@@ -19,19 +15,12 @@ const GL_ACTIVATIONS = `
         return sign(x) * (1.0 - e2x) / (1.0 + e2x);
       }`;
 
-class StepProgramGL {
-  readonly variableNames: string[];
-  readonly outputShape: number[];
-  readonly userCode: string;
-  readonly customUniforms = [{ name: 'row0', type: 'int' }];
-
-  constructor(N: number, H: number, P: number, bias: boolean, proj: boolean) {
-    // S = [h | c] (N, 2H); W = W_hhᵀ (H_out, 4H); PRE = x·W_ihᵀ + b_ih for all steps (L·N, 4H);
-    // HS = this step's projected h (N, H_out), with proj_size.
-    this.variableNames = ['S', 'W', 'PRE', ...(bias ? ['BHH'] : []), ...(proj ? ['HS'] : [])];
-    this.outputShape = [N, 2 * H];
-    const b = (k: string) => (bias ? ` + getBHH(${k})` : '');
-    this.userCode = `${GL_ACTIVATIONS}
+/** One step: the (N, 2H) state [h | c] after it. */
+function stepProgram(N: number, H: number, P: number, bias: boolean, proj: boolean): object {
+  // S = [h | c] (N, 2H); W = W_hhᵀ (H_out, 4H); PRE = x·W_ihᵀ + b_ih for all steps (L·N, 4H);
+  // HS = this step's projected h (N, H_out), with proj_size.
+  const b = (k: string) => (bias ? ` + getBHH(${k})` : '');
+  return glProgram(['S', 'W', 'PRE', ...(bias ? ['BHH'] : []), ...(proj ? ['HS'] : [])], [N, 2 * H], `${GL_ACTIVATIONS}
       void main() {
         ivec2 coords = getOutputCoords();
         int n = coords.x;
@@ -55,32 +44,25 @@ class StepProgramGL {
         } else {
           setOutput(c);
         }
-      }`;
-  }
+      }`, true);
 }
 
-class ProjectProgramGL {
-  readonly variableNames = ['S', 'WR'];
-  readonly outputShape: number[];
-  readonly userCode: string;
-
-  constructor(N: number, H: number, P: number) {
-    this.outputShape = [N, P];
-    this.userCode = `void main() {
-        ivec2 coords = getOutputCoords();
-        float s = 0.0;
-        for (int k = 0; k < ${H}; k++) { s += getS(coords.x, k) * getWR(k, coords.y); }
-        setOutput(s);
-      }`;
-  }
+/** h·W_hrᵀ (N, P) from the state S = [h | c] (N, 2H) and WR = W_hrᵀ (H, P), summed over k in order. */
+function projectProgram(N: number, H: number, P: number): object {
+  return glProgram(['S', 'WR'], [N, P], `void main() {
+      ivec2 coords = getOutputCoords();
+      float s = 0.0;
+      for (int k = 0; k < ${H}; k++) { s += getS(coords.x, k) * getWR(k, coords.y); }
+      setOutput(s);
+    }`);
 }
 
 /** Registers `TorchLSTMStep` and `TorchLSTMProject` for the webgl backend (once). */
 export function registerWebGLStep(): void {
   registerStepKernels('webgl', {
     step: ({ N, H, P, bias, proj, row0, inputs }, backend) => (backend as WebGLBackendLike)
-      .runWebGLProgram(new StepProgramGL(N, H, P, bias, proj), inputs, 'float32', [[row0]]),
+      .runWebGLProgram(stepProgram(N, H, P, bias, proj), inputs, 'float32', [[row0]]),
     project: ({ N, H, P, inputs }, backend) => (backend as WebGLBackendLike)
-      .runWebGLProgram(new ProjectProgramGL(N, H, P), inputs, 'float32'),
+      .runWebGLProgram(projectProgram(N, H, P), inputs, 'float32'),
   });
 }
