@@ -27,7 +27,6 @@ export function fusedLayerGpu(x: tf.Tensor, h0: tf.Tensor, c0: tf.Tensor, w: Lay
   { output: tf.Tensor; h: tf.Tensor; c: tf.Tensor } | null {
   const [L, N, I] = x.shape as [number, number, number];
   const H = w.w_ih.shape[0]! / 4;
-  const P = w.w_hh.shape[1]!;
   const backend = tf.getBackend();
   if ((backend !== 'webgpu' && backend !== 'webgl') || taping() || N === 0 || I === 0) return null;
   if ((backend === 'webgpu' && N * H > MAX_WEBGPU_CELLS) || (w.b_ih === undefined) !== (w.b_hh === undefined)) return null;
