@@ -21,17 +21,13 @@ const ATOL = 1e-5;
  * ill-conditioned case that moves one output by 4.5e-5, 1.4x its bound. (Summed in torch's order
  * it passes, but W5 then runs 1.65x longer and lands twice as far from PyTorch's output; another
  * BLAS sums in yet another order.)
- * On webgl and webgpu the complex GPU kernels (kernels/lstm_complex_layer.ts) sum in float32, in
- * torch's order, with the same numbers on both backends (SwiftShader here); their float32 exp,
- * sinh, cosh, sin and cos are within about 1.6 ulp, not correctly rounded, and in another
- * ill-conditioned case those last-bit differences end 1.35x past the bound (2.1e-4 against 1.5e-4
- * on an output of 13.08). (Composed from the GPU backends' own ops, seven cases ended 1.05x-1.45x
- * past it.)
+ * On webgl and webgpu none: the complex GPU kernels (kernels/lstm_complex_layer.ts) sum in float32
+ * in torch's order, with correctly rounded float32 exp, sin, cos, sinh and cosh (kernels/float_float.ts).
+ * (Composed from the GPU backends' own ops, seven cases ended 1.05x-1.45x past the bound; with
+ * functions within 1.6 ulp instead, one, 1.35x.)
  */
-const GPU = ['webgl', 'webgpu'];
 const KNOWN_DIVERGENCE: Record<string, string[]> = {
   'bias=True batch_first=True bidirectional=True proj_size=0 num_layers=2 unbatched hx=given': ['cpu', 'wasm'],
-  'bias=True batch_first=False bidirectional=False proj_size=0 num_layers=2 batched hx=given': GPU,
 };
 
 function tolerance(c: LSTMCase, key: 'output' | 'h_n' | 'c_n'): number {

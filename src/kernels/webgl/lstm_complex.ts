@@ -1,6 +1,7 @@
 import { registerComplexGpuKernels } from '../lstm_complex_kernel.js';
 import { GLSL_COMPLEX } from './complex_math.js';
-import { type WebGLBackendLike, glProgram } from './program.js';
+import { GLSL_FF_UNIFORM } from '../float_float.js';
+import { ROW0, type WebGLBackendLike, glProgram } from './program.js';
 
 /**
  * The complex64 LSTM kernels for tfjs's `webgl` backend (../lstm_complex_kernel.ts): the WGSL
@@ -59,7 +60,7 @@ function stepProgram(N: number, H: number, P: number, bias: boolean): object {
           vec2 h = cmul(csigmoid(gate(n, ${3 * H} + j), v), ctanh(c));
           setOutput(part == 0 ? h.x : h.y);
         }
-      }`, true);
+      }`, [ROW0, GLSL_FF_UNIFORM]);
 }
 
 /** Registers the complex kernels for the webgl backend (once). */
@@ -68,6 +69,6 @@ export function registerWebGLComplex(): void {
     linear: ({ R, C, K, bias, inputs }, backend) => (backend as WebGLBackendLike)
       .runWebGLProgram(linearProgram(R, C, K, bias), inputs, 'float32'),
     step: ({ N, H, P, bias, row0, inputs }, backend) => (backend as WebGLBackendLike)
-      .runWebGLProgram(stepProgram(N, H, P, bias), inputs, 'float32', [[row0]]),
+      .runWebGLProgram(stepProgram(N, H, P, bias), inputs, 'float32', [[row0], [1]]),
   });
 }

@@ -1,5 +1,5 @@
 import { registerStepKernels } from '../lstm_step_kernel.js';
-import { type WebGLBackendLike, glProgram } from './program.js';
+import { ROW0, type WebGLBackendLike, glProgram } from './program.js';
 
 /**
  * `TorchLSTMStep` and `TorchLSTMProject` for tfjs's `webgl` backend: the WGSL programs of
@@ -44,7 +44,7 @@ function stepProgram(N: number, H: number, P: number, bias: boolean, proj: boole
         } else {
           setOutput(c);
         }
-      }`, true);
+      }`, [ROW0]);
 }
 
 /** h·W_hrᵀ (N, P) from the state S = [h | c] (N, 2H) and WR = W_hrᵀ (H, P), summed over k in order. */

@@ -6,11 +6,14 @@ export interface WebGLBackendLike {
 }
 
 /**
- * A tfjs webgl program: `userCode`'s `main` runs once per output value. A step program
- * (`stepped`) also gets the int uniform `row0`, the step's first row in the input projection, so
- * that one compiled program serves every step.
+ * A tfjs webgl program: `userCode`'s `main` runs once per output value, with `uniforms` declared
+ * (their values go to runWebGLProgram in this order): step programs take the int `row0`, the
+ * step's first row in the input projection, so that one compiled program serves every step.
  */
-export function glProgram(variableNames: string[], outputShape: number[], userCode: string, stepped = false): object {
-  return stepped ? { variableNames, outputShape, userCode, customUniforms: [{ name: 'row0', type: 'int' }] }
-    : { variableNames, outputShape, userCode };
+export function glProgram(variableNames: string[], outputShape: number[], userCode: string,
+  uniforms: { name: string; type: string }[] = []): object {
+  return uniforms.length ? { variableNames, outputShape, userCode, customUniforms: uniforms } : { variableNames, outputShape, userCode };
 }
+
+/** The int uniform `row0` of step programs. */
+export const ROW0 = { name: 'row0', type: 'int' };
