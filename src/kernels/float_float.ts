@@ -63,9 +63,8 @@ export function floatFloatLib(lang: Lang): string {
   // Horner in float-float: coefficients cs (doubles) in z (a float-float variable), into `out`.
   const horner = (out: string, z: string, cs: number[]) => [`${decl(out, V)} = ${c(cs[cs.length - 1]!)};`,
     ...cs.slice(0, -1).reverse().map((k) => `${out} = ff_add(ff_mul(${out}, ${z}), ${c(k)});`)].join('\n    ');
-  const scale = W
-    ? 'bitcast<f32>((k1 + 127) << 23u) * bitcast<f32>((ki - k1 + 127) << 23u)'
-    : 'intBitsToFloat((k1 + 127) << 23) * intBitsToFloat((ki - k1 + 127) << 23)';
+  /** 2^e for an int expression e in the normal range, from its bits. */
+  const pow2 = (e: string) => (W ? `bitcast<f32>((${e} + 127) << 23u)` : `intBitsToFloat((${e} + 127) << 23)`);
   const inf = W ? 'uniforms.INFINITY' : 'uintBitsToFloat(0x7f800000u)';
   const { INV_PIO2, PIO2_PARTS } = SINCOS_CONSTANTS;
   const [A, B, C, D] = PIO2_PARTS as [number, number, number, number];
@@ -127,7 +126,7 @@ export function floatFloatLib(lang: Lang): string {
     ${decl('ki', W ? 'i32' : 'int')} = ${W ? 'i32' : 'int'}(k);
     ${decl('k1', W ? 'i32' : 'int')} = ki / 2;
     // 2^k as two factors, each in the normal range (results below 2^-126 round once, in the second).
-    return ${V}((p.x * ${scale.split(' * ')[0]}) * ${scale.split(' * ')[1]}, (p.y * ${scale.split(' * ')[0]}) * ${scale.split(' * ')[1]});
+    return ${V}((p.x * ${pow2('k1')}) * ${pow2('ki - k1')}, (p.y * ${pow2('k1')}) * ${pow2('ki - k1')});
   }
   ${fn('expF', [['x', F]], F)} { return exp_ff(x).x; }
   ${fn('sincosF', [['x', F]], V)} {
