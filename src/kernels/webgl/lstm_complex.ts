@@ -8,6 +8,7 @@ import { ROW0, type WebGLBackendLike, glProgram } from './program.js';
  * programs of ../webgpu/lstm_complex.ts in GLSL. A fragment writes one value, so each of a cell's
  * four outputs (h_re, h_im, c_re, c_im) computes the whole cell, and each linear output both parts.
  */
+
 /** GLSL setting `name` to Σ_k a(row, aRe + k)·w(wRow, k), complex, as the WGSL `dot` (torch's cgemm order). */
 function dot(name: string, a: string, row: string, aRe: string, aIm: string, wRow: string, inner: number): string {
   return `vec2 ${name};

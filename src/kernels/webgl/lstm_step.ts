@@ -7,6 +7,7 @@ import { ROW0, type WebGLBackendLike, glProgram } from './program.js';
  * value, so the fragments of h'(n, j) and c'(n, j) both compute cell (n, j)'s four gate dot
  * products (twice the recurrent multiply-adds, one draw instead of three: matmul, c', h').
  */
+
 /** The backend's own sigmoid and tanh (tfjs-backend-webgl 4.22: unaryop_gpu, kernels/Tanh). */
 const GL_ACTIVATIONS = `
       float sigmoidT(float x) { return 1.0 / (1.0 + exp(-1.0 * x)); }
