@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { CellwiseProgram } from '../src/kernels/webgpu/program.js';
-import { WGSL_COMPLEX } from '../src/kernels/webgpu/complex_math.js';
-import { GLSL_COMPLEX } from '../src/kernels/webgl/complex_math.js';
+import { complexMathLib } from '../src/kernels/complex_math.js';
 import { EXP_OVERFLOW, EXP_UNDERFLOW, GLSL_FF_UNIFORM } from '../src/kernels/float_float.js';
 import { describeEachBackend, expectNoLeak } from './helpers/backends.js';
 
@@ -15,7 +14,7 @@ class WGSLFunctions extends CellwiseProgram {
   readonly shaderKey = 'torch_test_complex_math';
   constructor(n: number) { super(n, 1); this.outputShape = [n, FUNCS]; }
   getUserCode(): string {
-    return `${WGSL_COMPLEX}
+    return `${complexMathLib('wgsl')}
       fn main(index : i32) {
         if (index < uniforms.size / ${FUNCS}) {
           let x = X[index];
@@ -35,7 +34,7 @@ class GLSLFunctions {
   readonly variableNames = ['X'];
   readonly customUniforms = [GLSL_FF_UNIFORM];
   readonly outputShape: number[];
-  readonly userCode = `${GLSL_COMPLEX}
+  readonly userCode = `${complexMathLib('glsl')}
     void main() {
       ivec2 coords = getOutputCoords();
       float x = getX(coords.x);

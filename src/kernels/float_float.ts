@@ -21,7 +21,8 @@ import { SINCOS_CONSTANTS } from '../functional/trig.js';
 /** The uniform a GLSL program using the library declares (and sets to 1). */
 export const GLSL_FF_UNIFORM = { name: 'ffOne', type: 'float' } as const;
 
-type Lang = 'wgsl' | 'glsl';
+/** A shader language. */
+export type Lang = 'wgsl' | 'glsl';
 
 /** A float32 value as a literal that converts back to it exactly. */
 export const lit = (v: number): string => Math.fround(v).toPrecision(17);
@@ -50,15 +51,26 @@ const LN2 = (() => {
 export const EXP_OVERFLOW = 88.72283935546875;
 export const EXP_UNDERFLOW = -103.97208404541016;
 
+/**
+ * What shader code written once for both languages needs: whether it is WGSL, the float and
+ * 2-vector type names, a function header and a (mutable) local declaration.
+ */
+export function shaderSyntax(lang: Lang) {
+  const W = lang === 'wgsl';
+  return {
+    W,
+    F: W ? 'f32' : 'float',
+    V: W ? 'vec2<f32>' : 'vec2',
+    fn: (name: string, params: [string, string][], ret: string) => (W
+      ? `fn ${name}(${params.map(([n, t]) => `${n} : ${t}`).join(', ')}) -> ${ret}`
+      : `${ret} ${name}(${params.map(([n, t]) => `${t} ${n}`).join(', ')})`),
+    decl: (name: string, type: string) => (W ? `var ${name} : ${type}` : `${type} ${name}`),
+  };
+}
+
 /** The library in `lang`: functions expF(x) → f32, sincosF(x) → (sin, cos), sinhcosh(x) → (sinh, cosh). */
 export function floatFloatLib(lang: Lang): string {
-  const W = lang === 'wgsl';
-  const F = W ? 'f32' : 'float';
-  const V = W ? 'vec2<f32>' : 'vec2';
-  const fn = (name: string, params: [string, string][], ret: string) => (W
-    ? `fn ${name}(${params.map(([n, t]) => `${n} : ${t}`).join(', ')}) -> ${ret}`
-    : `${ret} ${name}(${params.map(([n, t]) => `${t} ${n}`).join(', ')})`);
-  const decl = (name: string, type: string) => (W ? `var ${name} : ${type}` : `${type} ${name}`);
+  const { W, F, V, fn, decl } = shaderSyntax(lang);
   const c = (v: number) => { const [h, l] = ff(v); return `${V}(${lit(h)}, ${lit(l)})`; };
   // Horner in float-float: coefficients cs (doubles) in z (a float-float variable), into `out`.
   const horner = (out: string, z: string, cs: number[]) => [`${decl(out, V)} = ${c(cs[cs.length - 1]!)};`,

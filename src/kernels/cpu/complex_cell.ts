@@ -10,8 +10,8 @@ const f = Math.fround;
 
 /** ln(FLT_MAX)/2, as functional/complex.ts has it (a double: tf.clipByValue compares with it as is). */
 const TANH_T = (127 * Math.LN2) / 2;
-/** The same bound as a float32 scalar tensor (tf.greater converts it). */
-const TANH_T32 = f(TANH_T);
+/** The same bound as a float32 scalar tensor (tf.greater converts it), and as the GPU kernels' literal. */
+export const TANH_T32 = f(TANH_T);
 
 /** A complex result: the kernel's functions write here instead of allocating. */
 export const out = { re: 0, im: 0 };

@@ -1,5 +1,5 @@
 import { registerComplexGpuKernels } from '../lstm_complex_kernel.js';
-import { GLSL_COMPLEX } from './complex_math.js';
+import { complexMathLib } from '../complex_math.js';
 import { GLSL_FF_UNIFORM } from '../float_float.js';
 import { ROW0, type WebGLBackendLike, glProgram } from './program.js';
 
@@ -38,7 +38,7 @@ function linearProgram(R: number, C: number, K: number, bias: boolean): object {
 /** One step: the (N, 4H) state [h_re | h_im | c_re | c_im] after it (as the WGSL StepProgram). */
 function stepProgram(N: number, H: number, P: number, bias: boolean): object {
   const names = bias ? ['HS', 'S', 'WRE', 'WIM', 'PRE', 'BRE', 'BIM'] : ['HS', 'S', 'WRE', 'WIM', 'PRE'];
-  return glProgram(names, [N, 4 * H], `${GLSL_COMPLEX}
+  return glProgram(names, [N, 4 * H], `${complexMathLib('glsl')}
       vec2 gate(int n, int col) {
         ${dot('s', 'HS', 'n', '0', `${P}`, 'col', P)}
         ${bias ? 's += vec2(getBRE(col), getBIM(col));' : ''}

@@ -1,13 +1,13 @@
 import { registerComplexGpuKernels } from '../lstm_complex_kernel.js';
 import { CellwiseProgram, type WebGPUBackendLike, i32 } from './program.js';
-import { WGSL_COMPLEX } from './complex_math.js';
+import { complexMathLib } from '../complex_math.js';
 
 /**
  * The complex64 LSTM on tfjs's `webgpu` backend as WGSL programs (kernels and layer loop:
  * ../lstm_complex_kernel.ts, ../lstm_complex_layer.ts): `TorchComplexLinear`, a complex
  * `a·wᵀ (+ b)` in one dispatch (the input projection for all steps; with proj_size, each step's
  * projection), and `TorchLSTMComplexStep`, one whole time step (the recurrent dot products, the
- * complex gate math of ./complex_math.ts and the state update) in one dispatch, where the
+ * complex gate math of ../complex_math.ts and the state update) in one dispatch, where the
  * op-composed complex path dispatches about a hundred programs per step.
  */
 
@@ -79,7 +79,7 @@ class StepProgram extends CellwiseProgram {
   }
 
   getUserCode(): string {
-    return `${WGSL_COMPLEX}
+    return `${complexMathLib('wgsl')}
       fn gate(n : i32, col : i32) -> vec2<f32> {
         let P = uniforms.inner;
         let hb = n * uniforms.hStride;
