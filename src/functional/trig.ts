@@ -51,8 +51,8 @@ const PIO2_PARTS = (() => {
 const S = [-1.6666667163e-01, 8.3333337680e-03, -1.9841270114e-04, 2.7557314297e-06, -2.5050759689e-08, 1.5896910177e-10];
 const C = [4.1666667908e-02, -1.3888889225e-03, 2.4801587642e-05, -2.7557314297e-07, 2.0875723372e-09, -1.1359647598e-11];
 
-/** The constants of {@link sincosF32}, for the GPU programs that compute it in their own language. */
-export const SINCOS_CONSTANTS = { INV_PIO2, PIO2_PARTS, S, C } as const;
+/** The argument reduction of {@link sincosF32}, for the GPU kernels' float-float sin and cos (kernels/float_float.ts). */
+export const SINCOS_CONSTANTS = { INV_PIO2, PIO2_PARTS } as const;
 
 /** `c[0] + z·(c[1] + z·(…))` (Horner). */
 function horner(z: tf.Tensor, c: readonly number[]): tf.Tensor {
