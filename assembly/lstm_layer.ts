@@ -385,3 +385,6 @@ export function packProj(src: usize, dst: usize, P: i32, H: i32, Hp: i32, PQ: i3
 
 /** Where the driver may start laying out buffers. */
 export function heapBase(): usize { return (__heap_base + 63) & ~<usize>63; }
+
+// The complex64 kernel's linear layers, in the same module (same memory, same runtime).
+export { cpack, clinear } from './complex_linear';

@@ -6,9 +6,14 @@ Each probe uses values whose float32 sums differ by order, and prints what torch
   2. k in order:  products 1, 1e8, -1e8 -> 0, products 1e8, -1e8, 1 -> 1
   3. complex accumulation: sum of (1+1j)(1e8+1e8j) and 1 -> real part 1 (four real sums: 0)
   4. no fused multiply-add in a complex product: Im((x+xi)(x-xi)) == 0 exactly
-It exits non-zero if torch (its BLAS) sums otherwise.
+It exits non-zero if torch (its BLAS) sums otherwise. With --write it also writes the probes
+(inputs and torch's results) to fixtures/lstm/complex_matmul_order.json, which the complex
+kernels' tests replay (test/lstm-complex-kernel.spec.ts); written with the system's BLAS alternative
+(reference BLAS), like the other fixtures.
 """
+import json
 import os
+import sys
 
 import numpy as np
 import torch
@@ -16,11 +21,21 @@ import torch
 c64 = torch.complex64
 
 
+cases = []
+
+
+def pair(z):
+    return [float(np.float32(complex(z).real)), float(np.float32(complex(z).imag))]
+
+
 def lin(a, w, b=None):
-    a = torch.tensor([a], dtype=c64)
-    w = torch.tensor([w], dtype=c64)
-    b = None if b is None else torch.tensor(b, dtype=c64)
-    return torch.nn.functional.linear(a, w, b)[0, 0].item()
+    at = torch.tensor([a], dtype=c64)
+    wt = torch.tensor([w], dtype=c64)
+    bt = None if b is None else torch.tensor(b, dtype=c64)
+    got = torch.nn.functional.linear(at, wt, bt)[0, 0].item()
+    cases.append({'a': [pair(z) for z in a], 'w': [pair(z) for z in w], 'b': None if b is None else [pair(z) for z in b],
+                  'torch': pair(got)})
+    return got
 
 
 x = float(np.float32(1 + 2 ** -12))
@@ -38,4 +53,12 @@ print(f'torch {torch.__version__}, libblas.so.3 -> {os.path.realpath(blas) if os
 for name, got, want in probes:
     print(f'{name}: {got} (expected {want})')
     ok &= (complex(got) == complex(want))
+if ok and '--write' in sys.argv:
+    for (name, _, _), case in zip(probes, cases):
+        case['name'] = name
+    out = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'fixtures', 'lstm', 'complex_matmul_order.json')
+    with open(out, 'w') as fh:
+        json.dump({'torch': torch.__version__, 'cases': cases}, fh, indent=1)
+        fh.write('\n')
+    print(f'wrote {os.path.relpath(out)}')
 raise SystemExit(0 if ok else 1)

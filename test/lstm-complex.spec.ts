@@ -13,23 +13,14 @@ const ATOL = 1e-5;
  * above 1e-5, and no float32 code with another rounding order can agree with it more closely
  * than about 2δ. So the bound is 1e-5 + 2δ per tensor (δ = 0, i.e. plain 1e-5, in most cases).
  */
-/**
- * Known divergences (README, "complex64"), by backend. On cpu, one case: torch's matmul (BLAS
- * cgemm, the reference one where the fixtures were made) adds one complex product after another,
- * each rounded to float32; the op path and the complex layer kernel (kernels/cpu/lstm_complex.ts,
- * the same numbers on cpu and wasm) sum four real products nearly exactly, and in this
- * ill-conditioned case that moves one output by 4.5e-5, 1.4x its bound. (Summed in torch's order
- * it passes, but W5 then runs 1.65x longer and lands twice as far from PyTorch's output; another
- * BLAS sums in yet another order.)
- * On webgl and webgpu none: the complex GPU kernels (kernels/lstm_complex_layer.ts) sum in float32
- * in torch's order, with correctly rounded float32 exp, sin, cos, sinh and cosh (kernels/float_float.ts).
- * (Composed from the GPU backends' own ops, seven cases ended 1.05x-1.45x past the bound; with
- * functions within 1.6 ulp instead, one, 1.35x.)
+/*
+ * Every case passes on every backend: the complex kernels (cpu and wasm: kernels/cpu/lstm_complex.ts;
+ * webgl and webgpu: kernels/lstm_complex_layer.ts) sum each matmul as torch's CPU matmul does
+ * (reference BLAS cgemm: complex products in k order, each rounded to float32, the bias last).
+ * Summed otherwise (the op path's four real matmuls, nearly exact sums), one ill-conditioned case
+ * ended 1.4x past its bound on cpu and wasm; with the GPU backends' own exp, sin and cos, seven did
+ * there (1.05x-1.45x), hence the correctly rounded ones in kernels/float_float.ts.
  */
-const KNOWN_DIVERGENCE: Record<string, string[]> = {
-  'bias=True batch_first=True bidirectional=True proj_size=0 num_layers=2 unbatched hx=given': ['cpu', 'wasm'],
-};
-
 function tolerance(c: LSTMCase, key: 'output' | 'h_n' | 'c_n'): number {
   return ATOL + 2 * maxDiff(c[key], c.complex128![key]);
 }
@@ -43,8 +34,7 @@ describeEachBackend('complex64 nn.LSTM agrees with PyTorch (init bit-exact, forw
   // Every case on every backend: with the complex GPU kernels the whole list takes seconds on
   // SwiftShader too (composed from tfjs ops, it was sharded between the GPU runs).
   for (const c of fixture<{ cases: LSTMCase[] }>('lstm/complex64.json').cases) {
-    it(label(c), async function () {
-      if (KNOWN_DIVERGENCE[c.name]?.includes(tf.getBackend())) this.skip();
+    it(label(c), async () => {
       const m = buildLSTM(c);
       for (const [name, p] of m.named_parameters()) {
         expect(p.dtype).to.equal('complex64');

@@ -87,7 +87,8 @@ export function mul(x: Complex, y: Complex): Complex {
 
 /**
  * Complex `a·bT (+ bias)` from four real matmuls, `(A + iB)(C + iD) = (AC - BD) + i(AD + BC)`:
- * the schoolbook form keeps float32 accuracy that the 3-product (Gauss) form loses.
+ * the schoolbook form keeps float32 accuracy that the 3-product (Gauss) form loses. The layer
+ * kernels sum in torch's order instead (kernels/cpu/complex_linear.ts); this is the op path's.
  */
 export function linear(a: Complex, bT: Complex, bias?: Complex): Complex {
   const mm = (p: tf.Tensor, q: tf.Tensor) => tf.matMul(p as tf.Tensor2D, q as tf.Tensor2D);

@@ -4,22 +4,22 @@ import { COMPLEX_GRAD_MESSAGE } from '../../functional/complex.js';
 import type { LayerWeights } from '../../functional/lstm.js';
 import { NotImplementedError } from '../../errors.js';
 import { cell } from './complex_cell.js';
+import { jsComplexLinear, type Linear, type Parts } from './complex_linear.js';
+import { wasmComplexLinear } from '../wasm/complex_linear.js';
 
 /**
  * One complex64 LSTM layer in one direction as a single kernel, on the `cpu` and `wasm`
  * backends: the op-composed complex recurrence (functional/lstm.ts over functional/complex.ts)
- * as one JavaScript loop, with its numbers: each matmul accumulates blocks of 48 products in
- * double and adds them to a float32 sum, as tfjs's cpu matMul does, and every other op is one
- * double operation rounded to float32 (complex_cell.ts). On `cpu` the results are the op path's
- * bit for bit; on `wasm` they are those same numbers (the backend's own ops round differently).
- * Inputs are the real and imaginary parts, `${name}_re` / `${name}_im`; outputs y, h_n, c_n the
- * same way.
+ * as one loop. Its cell math is the cpu op path's, each op one double operation rounded to
+ * float32 (complex_cell.ts); its products are summed as torch's CPU matmul sums them
+ * (complex_linear.ts), not as the op path's four real matmuls. On `wasm` the products run in the
+ * SIMD kernel (assembly/complex_linear.ts), with the same numbers: the layer's results are the
+ * same on both backends, bit for bit. Inputs are the real and imaginary parts, `${name}_re` /
+ * `${name}_im`; outputs y, h_n, c_n the same way.
  */
 export const TorchLSTMComplexLayer = 'TorchLSTMComplexLayer';
 
 const NAMES = ['x', 'h0', 'c0', 'w_ih', 'w_hh', 'b_ih', 'b_hh', 'w_hr'] as const;
-/** tfjs's cpu matMul sums this many products in double before adding them to the float32 result. */
-const BLOCK = 48;
 
 interface BackendLike {
   readSync(dataId: object): Float32Array;
@@ -27,69 +27,6 @@ interface BackendLike {
   typedArrayFromHeap?(t: tf.TensorInfo): Float32Array;
   makeTensorInfo?(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
   makeOutput?(shape: number[], dtype: tf.DataType, memoryOffset?: number, values?: Float32Array): tf.TensorInfo;
-}
-
-/** A complex matrix as its parts, row-major. */
-type Parts = [Float32Array, Float32Array];
-
-/**
- * `out = a·wᵀ (+ bias)` for complex a (rows, K) and w (cols, K): `(A + iB)(C + iD)ᵀ` as four real
- * products, `re = AC - BD`, `im = AD + BC`, each accumulated as tfjs's cpu matMul does (per output,
- * blocks of 48 products summed in double, each block added to a float32 sum). Two columns at a time
- * share the loads of a's row (eight independent sums instead of four; W5's layer ran 21 -> 18 ms).
- */
-function linear(a: Parts, rows: number, K: number, w: Parts, cols: number, bias: Parts | null, out: Parts, at = 0): void {
-  const f = Math.fround;
-  const [ar, ai] = a;
-  const [wr, wi] = w;
-  const put = (r: number, j: number, ac: number, bd: number, ad: number, bc: number) => {
-    let re = f(ac - bd);
-    let im = f(ad + bc);
-    if (bias) { re = f(re + bias[0][j]!); im = f(im + bias[1][j]!); }
-    out[0][at + r * cols + j] = re;
-    out[1][at + r * cols + j] = im;
-  };
-  for (let r = 0; r < rows; r++) {
-    const ra = r * K;
-    let j = 0;
-    for (; j + 1 < cols; j += 2) {
-      const wa = j * K;
-      const wb = wa + K;
-      let ac = 0; let bd = 0; let ad = 0; let bc = 0;
-      let ac1 = 0; let bd1 = 0; let ad1 = 0; let bc1 = 0;
-      for (let k0 = 0; k0 < K; k0 += BLOCK) {
-        const ke = Math.min(k0 + BLOCK, K);
-        let sac = 0; let sbd = 0; let sad = 0; let sbc = 0;
-        let tac = 0; let tbd = 0; let tad = 0; let tbc = 0;
-        for (let k = k0; k < ke; k++) {
-          const xr = ar[ra + k]!; const xi = ai[ra + k]!;
-          const yr = wr[wa + k]!; const yi = wi[wa + k]!;
-          const zr = wr[wb + k]!; const zi = wi[wb + k]!;
-          sac += xr * yr; sbd += xi * yi; sad += xr * yi; sbc += xi * yr;
-          tac += xr * zr; tbd += xi * zi; tad += xr * zi; tbc += xi * zr;
-        }
-        ac = f(ac + sac); bd = f(bd + sbd); ad = f(ad + sad); bc = f(bc + sbc);
-        ac1 = f(ac1 + tac); bd1 = f(bd1 + tbd); ad1 = f(ad1 + tad); bc1 = f(bc1 + tbc);
-      }
-      put(r, j, ac, bd, ad, bc);
-      put(r, j + 1, ac1, bd1, ad1, bc1);
-    }
-    if (j < cols) {
-      const wa = j * K;
-      let ac = 0; let bd = 0; let ad = 0; let bc = 0;
-      for (let k0 = 0; k0 < K; k0 += BLOCK) {
-        const ke = Math.min(k0 + BLOCK, K);
-        let sac = 0; let sbd = 0; let sad = 0; let sbc = 0;
-        for (let k = k0; k < ke; k++) {
-          const xr = ar[ra + k]!; const xi = ai[ra + k]!;
-          const yr = wr[wa + k]!; const yi = wi[wa + k]!;
-          sac += xr * yr; sbd += xi * yi; sad += xr * yi; sbc += xi * yr;
-        }
-        ac = f(ac + sac); bd = f(bd + sbd); ad = f(ad + sad); bc = f(bc + sbc);
-      }
-      put(r, j, ac, bd, ad, bc);
-    }
-  }
 }
 
 /** The layer's sizes and direction. */
@@ -103,17 +40,16 @@ export interface ComplexLayerInputs {
 /**
  * The complex layer on plain arrays: output (L, N, P), h_n (N, P), c_n (N, H) as parts. Per layer,
  * `pre = x·W_ihᵀ + b_ih` for all steps; per step `gates = (h·W_hhᵀ + b_hh) + pre[t]`, the cell
- * (complex_cell.ts), and `h = h·W_hrᵀ` with a projection, as functional/lstm.ts orders them.
+ * (complex_cell.ts), and `h = h·W_hrᵀ` with a projection, as functional/lstm.ts orders them; the
+ * products by `lin` (complex_linear.ts).
  */
-export function complexLayerForward(a: ComplexLayerInputs, d: ComplexLayerDims): { y: Parts; h: Parts; c: Parts } {
+export function complexLayerForward(a: ComplexLayerInputs, d: ComplexLayerDims, lin: Linear):
+  { y: Parts; h: Parts; c: Parts } {
   const { L, N, I, H, P, reverse } = d;
   const G = 4 * H;
   const f = Math.fround;
   const pre: Parts = [new Float32Array(L * N * G), new Float32Array(L * N * G)];
-  linear(a.x, L * N, I, a.w_ih, G, null, pre);
-  if (a.b_ih) {
-    for (let k = 0; k < L * N * G; k++) { pre[0][k] = f(pre[0][k]! + a.b_ih[0][k % G]!); pre[1][k] = f(pre[1][k]! + a.b_ih[1][k % G]!); }
-  }
+  lin(a.x, L * N, I, a.w_ih, G, a.b_ih, pre);
   const y: Parts = [new Float32Array(L * N * P), new Float32Array(L * N * P)];
   const gates: Parts = [new Float32Array(N * G), new Float32Array(N * G)];
   let c: Parts = [Float32Array.from(a.c0[0]), Float32Array.from(a.c0[1])];
@@ -124,7 +60,7 @@ export function complexLayerForward(a: ComplexLayerInputs, d: ComplexLayerDims):
   const vectorised = H - (H % 8);
   for (let s = 0; s < L; s++) {
     const t = reverse ? L - 1 - s : s;
-    linear(h, N, P, a.w_hh, G, a.b_hh, gates);
+    lin(h, N, P, a.w_hh, G, a.b_hh, gates);
     const p = t * N * G;
     for (let k = 0; k < N * G; k++) { gates[0][k] = f(gates[0][k]! + pre[0][p + k]!); gates[1][k] = f(gates[1][k]! + pre[1][p + k]!); }
     const yt: Parts = [y[0].subarray(t * N * P, (t + 1) * N * P), y[1].subarray(t * N * P, (t + 1) * N * P)];
@@ -138,7 +74,7 @@ export function complexLayerForward(a: ComplexLayerInputs, d: ComplexLayerDims):
           c[0][k]!, c[1][k]!, u < vectorised, cNext, hOut, k);
       }
     }
-    if (hc) linear(hc, N, H, a.w_hr!, P, null, y, t * N * P);
+    if (hc) lin(hc, N, H, a.w_hr!, P, null, y, t * N * P);
     [c, cNext] = [cNext, c];
     h = yt;
   }
@@ -162,7 +98,11 @@ function register(): void {
       const [L, N, I] = info('x_re').shape as [number, number, number];
       const H = info('w_ih_re').shape[0]! / 4;
       const P = info('w_hh_re').shape[1]!;
-      const r = complexLayerForward(a, { L, N, I, H, P, reverse: Boolean((attrs as { reverse: boolean }).reverse) });
+      const dims = { L, N, I, H, P, reverse: Boolean((attrs as { reverse: boolean }).reverse) };
+      // On wasm the products run in the SIMD kernel where it is loaded (the same numbers either way).
+      const products = (backendName === 'wasm' ? wasmComplexLinear() : null) ?? jsComplexLinear();
+      let r: ReturnType<typeof complexLayerForward>;
+      try { r = complexLayerForward(a, dims, products.linear); } finally { products.release(); }
       const make = (shape: number[], v: Float32Array) => (b.makeTensorInfo
         ? b.makeTensorInfo(shape, 'float32', v) : b.makeOutput!(shape, 'float32', undefined, v));
       return [make([L, N, P], r.y[0]), make([L, N, P], r.y[1]), make([N, P], r.h[0]), make([N, P], r.h[1]),

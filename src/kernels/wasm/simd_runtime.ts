@@ -2,7 +2,8 @@ import { LSTM_LAYER_RELAXED, LSTM_LAYER_RELAXED_THREADS, LSTM_LAYER_SIMD, LSTM_L
 import { type NodeWorkerThreads, requestedThreadCount, setRequestedThreadCount, startWorkers, workerThreads } from '../node_workers.js';
 
 /*
- * The WebAssembly module behind the wasm backend's TorchLSTMLayer (assembly/lstm_layer.ts): its
+ * The WebAssembly module behind the wasm backend's TorchLSTMLayer (assembly/lstm_layer.ts) and the
+ * complex layer's products (assembly/complex_linear.ts, called on the caller's thread): its
  * instance, its memory, and in Node a pool of worker threads that run the same module on the same
  * shared memory. A run is synchronous (tfjs kernels are): the caller writes the control block,
  * wakes the workers through an atomic counter, runs its own share, and returns once every thread
@@ -18,6 +19,11 @@ export interface LayerExports {
   heapBase(): number;
   /** For tests: dst = σ(src) (which 0) or tanh(src) (which 1) on n floats, as the cells compute them. */
   activations(which: number, src: number, dst: number, n: number): void;
+  /** The complex64 linear layers (assembly/complex_linear.ts): packs w (cols, K) in panels of 4 columns. */
+  cpack(wRe: number, wIm: number, cols: number, K: number, dst: number): void;
+  /** out = a·wᵀ (+ b), complex, w packed by cpack. */
+  clinear(aRe: number, aIm: number, lda: number, rows: number, K: number, w: number, panels: number,
+    bRe: number, bIm: number, outRe: number, outIm: number, ldo: number): void;
 }
 
 /** Control block words shared with the kernel (C_* in assembly/lstm_layer.ts) and the workers. */
