@@ -7,6 +7,7 @@ import { out, sigmoid, tanh } from '../src/kernels/cpu/complex_cell.js';
 import { jsComplexLinear, type Linear, type Parts } from '../src/kernels/cpu/complex_linear.js';
 import { complexLayerForward } from '../src/kernels/cpu/lstm_complex.js';
 import { wasmComplexLinear } from '../src/kernels/wasm/complex_linear.js';
+import { getRuntime, prepareWasmKernel } from '../src/kernels/wasm/simd_runtime.js';
 import { describeEachBackend, expectNoLeak } from './helpers/backends.js';
 import { fixture } from './helpers/fixtures.js';
 
@@ -200,7 +201,10 @@ describeEachBackend('complex64 layer kernel (TorchLSTMComplexLayer)', (backend) 
   }
 
   if (backend === 'wasm') {
-    it('its SIMD products give torch\'s values on the probes, and the JavaScript products\' values bit for bit', () => {
+    it('its SIMD products give torch\'s values on the probes, and the JavaScript products\' values bit for bit', async () => {
+      // A browser page instantiates the kernel asynchronously (Node at once).
+      prepareWasmKernel();
+      for (let i = 0; i < 200 && !getRuntime(); i++) await new Promise((r) => setTimeout(r, 10));
       const simd = wasmComplexLinear();
       expect(simd, 'the SIMD kernel').to.not.equal(null);
       for (const c of fixture<{ cases: OrderCase[] }>('lstm/complex_matmul_order.json').cases) {
