@@ -8,7 +8,7 @@
 /** A complex matrix as its parts, row-major. */
 export type Parts = [Float32Array, Float32Array];
 
-/** `out = a·wᵀ (+ bias)`, complex, from element `at` of out: {@link linear}'s signature. */
+/** `out = a·wᵀ (+ bias)` for complex a (rows, K) and w (cols, K), written from element `at` of out (cols per row). */
 export type Linear = (a: Parts, rows: number, K: number, w: Parts, cols: number, bias: Parts | null, out: Parts,
   at?: number) => void;
 
