@@ -9,10 +9,7 @@ import { describeEachBackend, expectNoLeak } from './helpers/backends.js';
 const FUNCS = 5;
 
 class WGSLFunctions extends CellwiseProgram {
-  readonly variableNames = ['X'];
-  readonly outputShape: number[];
-  readonly shaderKey = 'torch_test_complex_math';
-  constructor(n: number) { super(n, 1); this.outputShape = [n, FUNCS]; }
+  constructor(n: number) { super(n, 1, ['X'], [n, FUNCS], 'torch_test_complex_math', ''); }
   getUserCode(): string {
     return `${complexMathLib('wgsl')}
       fn main(index : i32) {

@@ -32,16 +32,9 @@ function dot(name: string, a: string, aRe: string, aIm: string, wRow: string, in
 
 /** out (R, 2C) = [re | im] of a·wᵀ (+ b): a (R, ·) with row stride `aStride`, parts [re (K) | im (K)]; w (C, K). */
 class LinearProgram extends CellwiseProgram {
-  readonly variableNames: string[];
-  readonly outputShape: number[];
-  readonly shaderKey: string;
-  readonly uniforms = 'cols : i32, inner : i32, aStride : i32, cells : i32,';
-
   constructor(R: number, C: number, private readonly bias: boolean) {
-    super(R, C);
-    this.variableNames = bias ? ['A', 'WRE', 'WIM', 'BRE', 'BIM'] : ['A', 'WRE', 'WIM'];
-    this.outputShape = [R, 2 * C];
-    this.shaderKey = `torch_complex_linear_${bias}`;
+    super(R, C, ['A', 'WRE', 'WIM', ...(bias ? ['BRE', 'BIM'] : [])], [R, 2 * C], `torch_complex_linear_${bias}`,
+      'cols : i32, inner : i32, aStride : i32, cells : i32,');
   }
 
   getUserCode(): string {
@@ -66,16 +59,9 @@ class LinearProgram extends CellwiseProgram {
  * out (its c); W: W_hh (4H, P); PRE: (L·N, 8H) = [re | im] of x·W_ihᵀ + b_ih, read at row0 + n.
  */
 class StepProgram extends CellwiseProgram {
-  readonly variableNames: string[];
-  readonly outputShape: number[];
-  readonly shaderKey: string;
-  readonly uniforms = 'row0 : i32, hidden : i32, inner : i32, hStride : i32, cells : i32,';
-
   constructor(N: number, H: number, private readonly bias: boolean) {
-    super(N, H);
-    this.variableNames = bias ? ['HS', 'S', 'WRE', 'WIM', 'PRE', 'BRE', 'BIM'] : ['HS', 'S', 'WRE', 'WIM', 'PRE'];
-    this.outputShape = [N, 4 * H];
-    this.shaderKey = `torch_lstm_complex_step_${bias}`;
+    super(N, H, ['HS', 'S', 'WRE', 'WIM', 'PRE', ...(bias ? ['BRE', 'BIM'] : [])], [N, 4 * H],
+      `torch_lstm_complex_step_${bias}`, 'row0 : i32, hidden : i32, inner : i32, hStride : i32, cells : i32,');
   }
 
   getUserCode(): string {

@@ -12,18 +12,11 @@ import { ACTIVATIONS, CellwiseProgram, type WebGPUBackendLike, i32 } from './pro
  * writes both. Per step that is 1 dispatch (2 with proj_size) where the op-composed path needs ~15.
  */
 class StepProgram extends CellwiseProgram {
-  readonly variableNames: string[];
-  readonly outputShape: number[];
-  readonly shaderKey: string;
-  readonly uniforms = 'row0 : i32, hidden : i32, inner : i32, cells : i32,';
-
   constructor(N: number, H: number, private readonly bias: boolean, private readonly proj: boolean) {
-    super(N, H);
     // S = [h | c] (N, 2H); W = W_hhᵀ (H_out, 4H); PRE = x·W_ihᵀ + b_ih for all steps (L·N, 4H);
     // HS = this step's projected h (N, H_out), with proj_size.
-    this.variableNames = ['S', 'W', 'PRE', ...(bias ? ['BHH'] : []), ...(proj ? ['HS'] : [])];
-    this.outputShape = [N, 2 * H];
-    this.shaderKey = `torch_lstm_step_${bias}_${proj}`;
+    super(N, H, ['S', 'W', 'PRE', ...(bias ? ['BHH'] : []), ...(proj ? ['HS'] : [])], [N, 2 * H],
+      `torch_lstm_step_${bias}_${proj}`, 'row0 : i32, hidden : i32, inner : i32, cells : i32,');
   }
 
   getUserCode(): string {
@@ -60,14 +53,8 @@ class StepProgram extends CellwiseProgram {
 
 /** h·W_hrᵀ (N, P) from the state S = [h | c] (N, 2H) and WR = W_hrᵀ (H, P), summed over k in order. */
 class ProjectProgram extends CellwiseProgram {
-  readonly variableNames = ['S', 'WR'];
-  readonly outputShape: number[];
-  readonly shaderKey = 'torch_lstm_project';
-  readonly uniforms = 'hidden : i32, outs : i32,';
-
   constructor(N: number, P: number) {
-    super(N, P);
-    this.outputShape = [N, P];
+    super(N, P, ['S', 'WR'], [N, P], 'torch_lstm_project', 'hidden : i32, outs : i32,');
   }
 
   getUserCode(): string {

@@ -26,7 +26,9 @@ export abstract class CellwiseProgram {
   readonly workgroupSize: [number, number, number] = [WORKGROUP, 1, 1];
   readonly size = true;
 
-  constructor(N: number, H: number) {
+  /** Invocations for an (N, H) grid; the rest are the program's own tfjs fields. */
+  constructor(N: number, H: number, readonly variableNames: string[], readonly outputShape: number[],
+    readonly shaderKey: string, readonly uniforms: string) {
     this.dispatch = [Math.ceil((N * H) / WORKGROUP), 1, 1];
   }
 }
