@@ -148,7 +148,8 @@ describeEachBackend('complex64 layer kernel (TorchLSTMComplexLayer)', (backend) 
 
     it('the kernel\'s loop with the op path\'s products gives the op path\'s values bit for bit (NaN and signed zeros included)', async () => {
       for (const cfg of CONFIGS) {
-        const loop = await run(cfg, false, loopWith(fourRealSums));
+        let loop: number[][] = [];
+        await expectNoLeak(async () => { loop = await run(cfg, false, loopWith(fourRealSums)); });
         const composed = await run(cfg, true);
         let nans = 0;
         loop.forEach((part, k) => part.forEach((v, i) => {
@@ -165,7 +166,8 @@ describeEachBackend('complex64 layer kernel (TorchLSTMComplexLayer)', (backend) 
         let kernel: number[][] = [];
         await expectNoLeak(async () => { kernel = await run(cfg, false); });
         const lin = jsComplexLinear();
-        const loop = await run(cfg, false, loopWith(lin.linear));
+        let loop: number[][] = [];
+        await expectNoLeak(async () => { loop = await run(cfg, false, loopWith(lin.linear)); });
         lin.release();
         kernel.forEach((part, k) => part.forEach((v, i) => {
           if (!Object.is(v, loop[k]![i]!)) expect.fail(`${JSON.stringify(cfg)}: output ${k}[${i}] is ${v}, the loop's ${loop[k]![i]}`);
